@@ -1,0 +1,99 @@
+import type { MetricFamily, MetricType } from '@pushgate/exposition';
+
+/**
+ * The grouping key of a metric group: `job` plus the label pairs of the push path, all values
+ * valid UTF-8. Key order carries no meaning; use `groupId` for identity.
+ */
+export type GroupingLabels = Readonly<Record<string, string>>;
+
+/** PUT replaces the whole group; POST replaces only the families named in the body. */
+export type PushMode = 'replace' | 'merge';
+
+/** A push as the HTTP layer hands it to a store: path and body parsed, nothing checked yet. */
+export interface PushRequest {
+  labels: GroupingLabels;
+  /** Families as decoded from the body (unsanitised, may carry timestamps). */
+  families: MetricFamily[];
+  mode: PushMode;
+  /** Unix time in seconds (float, sub-ms precision) at which the node accepted the request. */
+  receivedAt: number;
+}
+
+/** A family as stored in a group, with the time of the write that last stored it. */
+export interface StoredFamily {
+  family: MetricFamily;
+  /** Unix seconds (float) of the write that stored this family (`time_stamp` in /api/v1/metrics). */
+  timestamp: number;
+}
+
+/**
+ * One metric group. `families` always contains the two bookkeeping gauges
+ * (`push_time_seconds`, `push_failure_time_seconds`) once the group exists.
+ */
+export interface MetricGroup {
+  labels: GroupingLabels;
+  families: Record<string, StoredFamily>;
+}
+
+/** A family the gateway itself exposes (or upstream exposed), which pushes must not contradict. */
+export interface ReservedFamily {
+  type: MetricType;
+  help: string;
+  /**
+   * True when the family had samples when the gateway started: upstream then rewrites the HELP of
+   * pushed families of that name to its own, otherwise a different HELP is an error.
+   */
+  presentAtStartup: boolean;
+}
+
+export type ReservedFamilies = ReadonlyMap<string, ReservedFamily>;
+
+/**
+ * A push after the pure, O(size of push) part of the rules has run (core `preparePush`):
+ * families sanitised, intra-push problems found, and the index entries the cross-group
+ * check needs computed. A store applies it or records its failure.
+ */
+export interface PreparedPush {
+  labels: GroupingLabels;
+  groupId: string;
+  mode: PushMode;
+  receivedAt: number;
+  /**
+   * Sanitised families, bookkeeping gauges excluded (a body's own `push_time_seconds` /
+   * `push_failure_time_seconds` are dropped here: the gateway's always win). Families without
+   * series are kept for POST semantics (a family named in the body replaces the stored one).
+   */
+  families: MetricFamily[];
+  /**
+   * Problems found without looking at the store (timestamps, label names, duplicates inside the
+   * push, quantile labels, suffix collisions inside the push, clashes with reserved families).
+   * Non-empty means the push is rejected and its failure is recorded.
+   */
+  errors: string[];
+  /** What the cross-group check needs to know about this push. */
+  index: PushIndex;
+}
+
+export interface PushIndex {
+  /** Family name and type of every family the write leaves in the group, bookkeeping included. */
+  families: ReadonlyArray<{ name: string; type: MetricType }>;
+  /** Series identity (`seriesId`) of every series the write leaves in the group, bookkeeping included. */
+  series: readonly string[];
+  /**
+   * For a POST: names of families the write replaces. For a PUT: undefined (all are replaced).
+   * The store keeps the group's other families, and they take part in the checks.
+   */
+  replacedFamilies?: readonly string[];
+}
+
+/**
+ * Read access to the rest of the store, as the cross-group check needs it. Implementations answer
+ * from indexes (family name → type, series id → owning group); "the rest" excludes the families
+ * the write replaces in its own group.
+ */
+export interface ConsistencyView {
+  /** Type of the family `name` elsewhere in the store, or undefined if nobody else has it. */
+  familyType(name: string): MetricType | undefined;
+  /** Group id of the group holding series `seriesId` elsewhere in the store, or undefined. */
+  seriesOwner(seriesId: string): string | undefined;
+}
