@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Packages are pure libraries: they never reach into services, and never read env.
-    files: ['packages/**/*.ts'],
+    files: ['packages/*/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
