@@ -3,8 +3,26 @@ export * from './model';
 export * from './errors';
 export { parseGroupingKey, groupId, decodePathBytes } from './grouping-key';
 export { preparePush, seriesId } from './prepare-push';
-export { checkAgainstStore } from './consistency';
-export { applyPush, applyFailure, lastPushSuccessful, PUSH_TIME_SECONDS, PUSH_FAILURE_TIME_SECONDS } from './bookkeeping';
+export { checkAgainstStore, consistencyLookups, type ConsistencyResult } from './consistency';
+export {
+  applyPush,
+  applyFailure,
+  lastPushSuccessful,
+  bookkeepingFamily,
+  isBookkeepingFamily,
+  PUSH_TIME_SECONDS,
+  PUSH_FAILURE_TIME_SECONDS,
+  PUSH_TIME_SECONDS_HELP,
+  PUSH_FAILURE_TIME_SECONDS_HELP,
+} from './bookkeeping';
+export { bookkeepingLabels } from './sanitize';
+export { getFamily, newFamilies, copyFamilies } from './group';
 export { mergeGroups } from './merge';
-export { toApiGroups } from './api-groups';
+export {
+  toApiGroups,
+  toApiGroupsJson,
+  type ApiGroup,
+  type ApiFamily,
+  type ApiMetric,
+} from './api-groups';
 export { UPSTREAM_OWN_FAMILIES } from './reserved-families';

@@ -59,15 +59,19 @@ export interface PreparedPush {
   mode: PushMode;
   receivedAt: number;
   /**
-   * Sanitised families, bookkeeping gauges excluded (a body's own `push_time_seconds` /
-   * `push_failure_time_seconds` are dropped here: the gateway's always win). Families without
-   * series are kept for POST semantics (a family named in the body replaces the stored one).
+   * Sanitised families sorted by name, bookkeeping gauges excluded (a body's own
+   * `push_time_seconds` / `push_failure_time_seconds` are dropped here: the gateway's always
+   * win). Families without series are kept for POST semantics (a family named in the body
+   * replaces the stored one); they take part in no check and no index, since they are never
+   * rendered. Empty when the push carries timestamps (nothing else is checked then).
    */
   families: MetricFamily[];
   /**
    * Problems found without looking at the store (timestamps, label names, duplicates inside the
    * push, quantile labels, suffix collisions inside the push, clashes with reserved families).
-   * Non-empty means the push is rejected and its failure is recorded.
+   * Non-empty means the push is rejected and its failure is recorded, unless checkAgainstStore
+   * reports a grouping key conflict (then nothing is recorded). Stores run checkAgainstStore in
+   * any case and report both lists, prepared errors first.
    */
   errors: string[];
   /** What the cross-group check needs to know about this push. */
@@ -75,13 +79,18 @@ export interface PreparedPush {
 }
 
 export interface PushIndex {
-  /** Family name and type of every family the write leaves in the group, bookkeeping included. */
+  /**
+   * Family name and type of every family with series the write stores, bookkeeping included
+   * (for a POST not the families the group keeps).
+   */
   families: ReadonlyArray<{ name: string; type: MetricType }>;
-  /** Series identity (`seriesId`) of every series the write leaves in the group, bookkeeping included. */
+  /** Series identity (`seriesId`) of every series the write stores, bookkeeping included. */
   series: readonly string[];
   /**
-   * For a POST: names of families the write replaces. For a PUT: undefined (all are replaced).
-   * The store keeps the group's other families, and they take part in the checks.
+   * For a POST: names of the families the body names, which the write replaces (with or without
+   * series). For a PUT: undefined (all are replaced). The bookkeeping gauges are not listed; every
+   * write rewrites push_time_seconds and keeps or creates push_failure_time_seconds, with the same
+   * series either way. The store keeps the group's other families, and they take part in the checks.
    */
   replacedFamilies?: readonly string[];
 }
@@ -89,7 +98,9 @@ export interface PushIndex {
 /**
  * Read access to the rest of the store, as the cross-group check needs it. Implementations answer
  * from indexes (family name → type, series id → owning group); "the rest" excludes the families
- * the write replaces in its own group.
+ * the write replaces in its own group (all of them for a PUT; the named ones and the bookkeeping
+ * gauges for a POST) and families without series. `consistencyLookups` lists every key a check
+ * may ask about, for stores that fetch the answers first.
  */
 export interface ConsistencyView {
   /** Type of the family `name` elsewhere in the store, or undefined if nobody else has it. */

@@ -1,0 +1,7 @@
+// Public surface of @pushgate/store: the MetricStore contract and its implementations.
+export * from './metric-store';
+export { MemoryMetricStore, type MemoryMetricStoreOptions } from './memory-metric-store';
+export { systemClock, type Clock, type PersistenceOptions } from './persistence';
+export { PersistenceError, PersistenceCorruptError } from './persistence-errors';
+
+// Redis store (cluster): the Redis engineer adds `export * from './redis-metric-store';` here.
