@@ -2,7 +2,10 @@
 // `npm run typecheck` does that), and @pushgate/* imports resolve to the workspaces' src/ so
 // tests never need a prior build.
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const moduleNameMapper = { '^@pushgate/(exposition|core|store)$': '<rootDir>/packages/$1/src' };
+const moduleNameMapper = {
+  '^@pushgate/(exposition|core|store)$': '<rootDir>/packages/$1/src',
+  '^@pushgate/(gateway|worker)$': '<rootDir>/services/$1/src',
+};
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
