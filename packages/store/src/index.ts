@@ -5,3 +5,6 @@ export { systemClock, type Clock, type PersistenceOptions } from './persistence'
 export { PersistenceError, PersistenceCorruptError } from './persistence-errors';
 
 // Redis store (cluster): the Redis engineer adds `export * from './redis-metric-store';` here.
+export * from './redis-metric-store';
+export { FAIL_FAST_OPTIONS, type RedisConnectionSpec } from './redis-connection';
+export { GroupHashCollisionError, RedisStoreProtocolError } from './redis-errors';

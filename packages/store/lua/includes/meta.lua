@@ -1,0 +1,49 @@
+--[[
+  Group metadata, one field per group in the `groups` hash of the index slot:
+    "<tx> <pushValue> <pushTime> <failValue> <failTime> <version>\n<labels JSON>"
+  tx        field of the group's blob in its shard's blob hash, "-" when the group holds no pushed
+            family (a group created by a failed push, or emptied by a PUT)
+  push*     push_time_seconds: value and the time of the write that stored it (Unix s, as sent)
+  fail*     push_failure_time_seconds: the same
+  version   value of the global change counter when the group last changed
+  The bookkeeping gauges live here, not in the blob, so that recording a failure touches only the
+  index slot. Numbers stay the strings the client sent: Lua never reformats a float.
+]]
+
+local function meta_decode(s)
+  local tx, pv, pt, fv, ft, v, labels = string.match(s, '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+)\n(.*)$')
+  return { tx = tx, pv = pv, pt = pt, fv = fv, ft = ft, v = v, labels = labels }
+end
+
+local function meta_encode(m)
+  return table.concat({ m.tx, m.pv, m.pt, m.fv, m.ft, m.v }, ' ') .. '\n' .. m.labels
+end
+
+local function meta_get(groupsKey, h)
+  local s = redis.call('HGET', groupsKey, h)
+  if s then return meta_decode(s) end
+  return nil
+end
+
+-- Shard of a group: first three hex digits of its hash, modulo the shard count (see redis-keys.ts).
+local SHARDS = 1024
+local function shard_of(h)
+  return tonumber(string.sub(h, 1, 3), 16) % SHARDS
+end
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Superseded blobs stay readable for `grace` ms (readers fetch blobs after reading the group
+-- table); the writes then hand the due ones back to the client, which deletes them.
+local function gc_add(gcKey, now, h, tx)
+  if tx ~= '-' then redis.call('ZADD', gcKey, now, shard_of(h) .. ':' .. tx) end
+end
+
+local function gc_pop(gcKey, now, grace, batch)
+  local due = redis.call('ZRANGEBYSCORE', gcKey, '-inf', now - grace, 'LIMIT', 0, batch)
+  if #due > 0 then redis.call('ZREM', gcKey, unpack(due)) end
+  return due
+end

@@ -1,0 +1,161 @@
+import type { Exemplar, Histogram, Metric, MetricFamily } from '@pushgate/exposition';
+import type { GroupingLabels, StoredFamily } from '@pushgate/core';
+
+/**
+ * How groups are serialised in Redis.
+ *
+ * A group's blob is one JSON object, family name → `{"t": timestamp, "f": family}`, laid out as
+ * `{\n<record>,\n<record>\n}` so the Lua scripts can merge a POST record by record without
+ * decoding (lua/includes/blob.lua) and a reader decodes a whole group with one JSON.parse.
+ *
+ * JSON has no NaN, ±Inf or -0; they are written as the strings "NaN", "+Inf", "-Inf", "-0".
+ * Decoding walks the model's numeric fields and turns strings found there back into numbers,
+ * so a label value or HELP text that happens to read "NaN" stays a string.
+ */
+
+const SPECIAL: Readonly<Record<string, number>> = {
+  NaN: NaN,
+  '+Inf': Infinity,
+  '-Inf': -Infinity,
+  '-0': -0,
+};
+
+function encodeNumber(_key: string, v: unknown): unknown {
+  if (typeof v !== 'number' || (Number.isFinite(v) && !Object.is(v, -0))) return v;
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return '-0';
+}
+
+/** A family as a blob record: its JSON-encoded name, a colon, then its JSON. */
+export function encodeRecord(stored: StoredFamily): string {
+  return `${encodeName(stored.family.name)}:${JSON.stringify({ t: stored.timestamp, f: stored.family }, encodeNumber)}`;
+}
+
+/** The record prefix the Lua merge matches to drop a replaced family. */
+export function encodeName(name: string): string {
+  return JSON.stringify(name);
+}
+
+/** Decodes a blob into families by name. */
+export function decodeBlob(blob: string): Record<string, StoredFamily> {
+  const records = JSON.parse(blob) as Record<string, { t: number | string; f: MetricFamily }>;
+  // No prototype: protobuf family names are not validated, `__proto__` is a possible name.
+  const families = Object.create(null) as Record<string, StoredFamily>;
+  for (const [name, { t, f }] of Object.entries(records)) {
+    for (const metric of f.metric) reviveMetric(metric);
+    families[name] = { family: f, timestamp: revive(t) };
+  }
+  return families;
+}
+
+function revive(v: number | string): number {
+  return typeof v === 'string' ? (SPECIAL[v] ?? NaN) : v;
+}
+
+type Numeric<T> = { [K in keyof T]: T[K] extends number | undefined ? K : never }[keyof T];
+
+function reviveFields<T extends object>(o: T | undefined, keys: readonly Numeric<T>[]): void {
+  if (!o) return;
+  const rec = o as Record<Numeric<T>, unknown>;
+  for (const k of keys) {
+    const v = rec[k];
+    if (typeof v === 'string') rec[k] = revive(v);
+  }
+}
+
+function reviveArray(a: number[] | undefined): void {
+  if (!a) return;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number | string;
+    if (typeof v === 'string') a[i] = revive(v);
+  }
+}
+
+function reviveExemplar(e: Exemplar | undefined): void {
+  reviveFields(e, ['value']);
+}
+
+function reviveHistogram(h: Histogram): void {
+  reviveFields(h, [
+    'sampleCount',
+    'sampleCountFloat',
+    'sampleSum',
+    'schema',
+    'zeroThreshold',
+    'zeroCount',
+    'zeroCountFloat',
+  ]);
+  for (const b of h.bucket) {
+    reviveFields(b, ['cumulativeCount', 'cumulativeCountFloat', 'upperBound']);
+    reviveExemplar(b.exemplar);
+  }
+  reviveArray(h.negativeDelta);
+  reviveArray(h.negativeCount);
+  reviveArray(h.positiveDelta);
+  reviveArray(h.positiveCount);
+  h.exemplars?.forEach(reviveExemplar);
+}
+
+function reviveMetric(m: Metric): void {
+  reviveFields(m.gauge, ['value']);
+  reviveFields(m.untyped, ['value']);
+  if (m.counter) {
+    reviveFields(m.counter, ['value']);
+    reviveExemplar(m.counter.exemplar);
+  }
+  if (m.summary) {
+    reviveFields(m.summary, ['sampleCount', 'sampleSum']);
+    for (const q of m.summary.quantile) reviveFields(q, ['quantile', 'value']);
+  }
+  if (m.histogram) reviveHistogram(m.histogram);
+}
+
+/** A group's metadata as lua/includes/meta.lua stores it. */
+export interface GroupMeta {
+  /** Blob field in the group's shard, or undefined when the group holds no pushed family. */
+  tx: string | undefined;
+  pushValue: number;
+  pushTime: number;
+  failureValue: number;
+  failureTime: number;
+  /** Global change counter value of the group's last change. */
+  version: number;
+  labels: GroupingLabels;
+}
+
+const META = /^(\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\n/;
+
+export function decodeMeta(s: string): GroupMeta {
+  const m = META.exec(s);
+  if (!m) throw new Error(`malformed group metadata in Redis: ${JSON.stringify(s.slice(0, 80))}`);
+  const [head, tx, pv, pt, fv, ft, v] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return {
+    tx: tx === '-' ? undefined : tx,
+    pushValue: Number(pv),
+    pushTime: Number(pt),
+    failureValue: Number(fv),
+    failureTime: Number(ft),
+    version: Number(v),
+    labels: JSON.parse(s.slice(head.length)) as GroupingLabels,
+  };
+}
+
+/**
+ * The labels as the scripts compare them: JSON with names sorted, so equal grouping keys give
+ * byte-equal strings.
+ */
+export function encodeLabels(labels: GroupingLabels): string {
+  const sorted: Record<string, string> = {};
+  for (const name of Object.keys(labels).sort()) sorted[name] = labels[name] as string;
+  return JSON.stringify(sorted);
+}

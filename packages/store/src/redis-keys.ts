@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Number of blob shards. Groups are spread over `{<prefix>:<shard>}` hash tags, so a cluster
+ * spreads them over its masters; readers fetch one HMGET per shard. Fixed: the shard of a group
+ * is derived from its hash (lua/includes/meta.lua computes it the same way).
+ */
+export const SHARDS = 1024;
+
+/** Width of a series key (lua/includes/index.lua reads them in fixed-width steps). */
+export const SERIES_KEY_LENGTH = 20;
+
+/**
+ * A group's short identity in Redis: 96 bits of SHA-1 over core's groupId, in hex. The scripts
+ * store the group's labels next to it and refuse a write whose labels differ (a collision),
+ * so a collision can never merge two groups silently.
+ */
+export function groupHash(groupId: string): string {
+  return createHash('sha1').update(groupId).digest('hex').slice(0, 24);
+}
+
+/** The blob shard of a group. */
+export function shardOf(groupHash: string): number {
+  return parseInt(groupHash.slice(0, 3), 16) % SHARDS;
+}
+
+/** The fixed-width digest of a core seriesId that the series index stores (120 bits). */
+export function seriesKey(seriesId: string): string {
+  return createHash('sha1').update(seriesId).digest('base64url').slice(0, SERIES_KEY_LENGTH);
+}
+
+/**
+ * Every key name the Redis store uses, built in this one place.
+ *
+ * Index slot (hash tag `{<prefix>}`, one slot): the group table, the consistency indexes, the
+ * change counter and the blob collector: everything the atomic write scripts read and write.
+ * Blob shards (hash tags `{<prefix>:<shard>}`): the groups' immutable blobs, spread over slots.
+ */
+export class RedisKeys {
+  /** HASH group hash → metadata (labels, blob tx, bookkeeping gauges, version). */
+  readonly groups: string;
+  /** HASH family name → "<TYPE> <number of groups holding it>". */
+  readonly families: string;
+  /** HASH series key → hash of the owning group. */
+  readonly series: string;
+  /** STRING global change counter. */
+  readonly seq: string;
+  /** ZSET "<shard>:<tx>" of superseded blobs → time they were superseded (ms). */
+  readonly gc: string;
+  /** Prefix of the per-group family hashes (family → "<TYPE> <series keys>"). */
+  readonly groupFamiliesPrefix: string;
+
+  constructor(readonly prefix: string) {
+    if (prefix === '' || /[{}]/.test(prefix)) {
+      throw new TypeError(
+        `Redis key prefix must be non-empty and free of '{' and '}', got ${JSON.stringify(prefix)}`,
+      );
+    }
+    const index = `{${prefix}}`;
+    this.groups = `${index}:groups`;
+    this.families = `${index}:families`;
+    this.series = `${index}:series`;
+    this.seq = `${index}:seq`;
+    this.gc = `${index}:gc`;
+    this.groupFamiliesPrefix = `${index}:g:`;
+  }
+
+  /** HASH family name → "<TYPE> <series keys>" of one group (index slot). */
+  groupFamilies(groupHash: string): string {
+    return this.groupFamiliesPrefix + groupHash;
+  }
+
+  /** HASH tx → blob, of one shard. */
+  blobs(shard: number): string {
+    return `{${this.prefix}:${shard}}:blobs`;
+  }
+
+  /** ZSET tx → staging time of blobs staged but not yet settled (cluster writes), of one shard. */
+  staged(shard: number): string {
+    return `{${this.prefix}:${shard}}:staged`;
+  }
+
+  /** The index-slot keys every write script takes first, in script order. */
+  indexKeys(): string[] {
+    return [this.groups, this.families, this.series, this.seq, this.gc];
+  }
+}

@@ -1,0 +1,258 @@
+import type { Cluster, Redis } from 'ioredis';
+import {
+  groupId,
+  preparePush,
+  type GroupingLabels,
+  type MetricGroup,
+  type PushRequest,
+  type ReservedFamilies,
+  UPSTREAM_OWN_FAMILIES,
+} from '@pushgate/core';
+import { StoreUnavailableError, type MetricStore } from './metric-store';
+import { deleteBlobs } from './redis-blob-gc';
+import { bookkeepingFamilies } from './redis-bookkeeping';
+import { encodeLabels } from './redis-codec';
+import {
+  createRedisClient,
+  firstConnection,
+  isClient,
+  isCluster,
+  pingMasters,
+  type RedisConnectionSpec,
+} from './redis-connection';
+import {
+  GroupHashCollisionError,
+  RedisStoreProtocolError,
+  ScriptCode,
+  toStoreError,
+} from './redis-errors';
+import { groupHash, RedisKeys } from './redis-keys';
+import { readGroups } from './redis-reader';
+import { GroupQueue } from './redis-group-queue';
+import { collectOrphans } from './redis-orphans';
+import { rejection } from './redis-rejection';
+import { parseWriteReply, type WriteReply } from './redis-replies';
+import { SCRIPTS } from './redis-scripts';
+import { planWrite } from './redis-write-plan';
+import { writeCluster, writeStandalone } from './redis-writer';
+
+/** Options of {@link RedisMetricStore}. */
+export interface RedisMetricStoreOptions {
+  /**
+   * An ioredis `Redis` (standalone or Sentinel) or `Cluster` client, which the store uses but never
+   * closes; or where to connect, in which case the store creates (fail-fast options) and owns it.
+   */
+  redis: Redis | Cluster | RedisConnectionSpec;
+  /**
+   * Prefix of every key (no `{`/`}`: the store builds its own hash tags). Stores with different
+   * prefixes share a Redis without seeing each other. ioredis' `keyPrefix` must not be set.
+   * Default `pushgate`.
+   */
+  keyPrefix?: string;
+  /** Families pushes must not contradict (default: upstream 1.5.1's own, as MemoryMetricStore). */
+  reserved?: ReservedFamilies;
+  /** Longest any operation may take before it rejects with StoreUnavailableError. Default 5000. */
+  operationTimeoutMs?: number;
+  /** How long a superseded blob stays readable for readers that listed it before. Default 10000. */
+  blobGraceMs?: number;
+  /**
+   * Called with connection errors ioredis reports while it reconnects in the background (for
+   * logging; operations already fail with StoreUnavailableError).
+   */
+  onConnectionError?: (err: Error) => void;
+}
+
+/** Due blobs a write hands back for deletion at most; the rest wait for the next write. */
+const GC_BATCH = 100;
+
+/**
+ * MetricStore on Redis (standalone, Sentinel or Cluster), shared by any number of stateless
+ * gateway nodes. Every write is decided and applied atomically by a Lua script against indexes
+ * kept in Redis, so the cross-group rules hold across nodes at O(size of the push); reads are
+ * consistent snapshots. The layout and guarantees are in docs/architecture.md (Redis model).
+ */
+export class RedisMetricStore implements MetricStore {
+  private readonly client: Redis | Cluster;
+  private readonly ownsClient: boolean;
+  private readonly cluster: boolean;
+  private readonly keys: RedisKeys;
+  private readonly reserved: ReservedFamilies;
+  private readonly timeoutMs: number;
+  private readonly gc: { graceMs: number; batch: number };
+  /** The last connection-level error, for diagnostics; ioredis reports them as events. */
+  lastError: Error | undefined;
+  /**
+   * The store's change counter right after the last write this instance applied (0 before any).
+   * Writes are totally ordered by it: it is their serial order, across all nodes.
+   */
+  lastWriteVersion = 0;
+  private readonly onError: (err: Error) => void;
+  /** Cluster only: this node's POSTs, one at a time per group (see GroupQueue). */
+  private readonly posts = new GroupQueue();
+
+  /**
+   * Creates the store and waits until Redis answers or the operation timeout passes; it never
+   * fails because Redis is away (ready() then says so, and the client keeps reconnecting).
+   */
+  static async connect(options: RedisMetricStoreOptions): Promise<RedisMetricStore> {
+    const store = new RedisMetricStore(options);
+    await store.ready();
+    return store;
+  }
+
+  constructor(options: RedisMetricStoreOptions) {
+    this.keys = new RedisKeys(options.keyPrefix ?? 'pushgate');
+    this.onError = (err) => {
+      this.lastError = err;
+      options.onConnectionError?.(err);
+    };
+    const given = options.redis;
+    this.ownsClient = !isClient(given);
+    this.client = isClient(given) ? given : createRedisClient(given);
+    if ((this.client.options as { keyPrefix?: string }).keyPrefix) {
+      throw new TypeError(
+        'RedisMetricStore: the ioredis keyPrefix option is not supported, use keyPrefix of the store',
+      );
+    }
+    this.cluster = isCluster(this.client);
+    this.reserved = options.reserved ?? UPSTREAM_OWN_FAMILIES;
+    this.timeoutMs = options.operationTimeoutMs ?? 5000;
+    this.gc = { graceMs: options.blobGraceMs ?? 10000, batch: GC_BATCH };
+    // Without a listener an 'error' event would be fatal; ioredis keeps reconnecting on its own.
+    this.client.on('error', this.onError);
+    if (this.cluster) this.client.on('node error', this.onError);
+  }
+
+  async push(request: PushRequest): Promise<void> {
+    const prepared = preparePush(request, this.reserved);
+    const plan = planWrite(prepared, this.gc);
+    const reply = await this.run(() => {
+      if (!this.cluster) return writeStandalone(this.client, this.keys, plan);
+      if (prepared.mode === 'replace') return writeCluster(this.client, this.keys, plan);
+      return this.posts.run(plan.h, () => writeCluster(this.client, this.keys, plan));
+    });
+    await this.applied(reply);
+    switch (reply.code) {
+      case ScriptCode.APPLIED:
+        return;
+      case ScriptCode.REJECTED:
+      case ScriptCode.REJECTED_BY_GROUPING_KEY:
+        throw rejection(prepared, reply);
+      case ScriptCode.GROUP_HASH_COLLISION:
+        throw new GroupHashCollisionError(
+          `group ${prepared.groupId} shares its hash ${plan.h} with another group`,
+        );
+      default:
+        throw new RedisStoreProtocolError(`push: unexpected result code ${reply.code}`);
+    }
+  }
+
+  async delete(labels: GroupingLabels): Promise<void> {
+    const h = groupHash(groupId(labels));
+    const reply = await this.run(async () =>
+      parseWriteReply(
+        'delete',
+        await SCRIPTS.delete.run(
+          this.client,
+          [...this.keys.indexKeys(), this.keys.groupFamilies(h)],
+          [h, encodeLabels(labels), this.gc.graceMs, this.gc.batch],
+        ),
+      ),
+    );
+    await this.applied(reply);
+    if (reply.code !== ScriptCode.APPLIED && reply.code !== ScriptCode.NO_SUCH_GROUP) {
+      throw new RedisStoreProtocolError(`delete: unexpected result code ${reply.code}`);
+    }
+  }
+
+  async wipe(): Promise<void> {
+    const reply = await this.run(async () =>
+      parseWriteReply(
+        'wipe',
+        await SCRIPTS.wipe.run(this.client, this.keys.indexKeys(), [this.keys.groupFamiliesPrefix]),
+      ),
+    );
+    await this.applied(reply);
+  }
+
+  getGroups(): Promise<MetricGroup[]> {
+    return this.run(() => readGroups(this.client, this.keys, bookkeepingFamilies));
+  }
+
+  /**
+   * The store's change counter: it grows with every applied write (push, recorded failure,
+   * delete, wipe), so a node that cached a rendering at version v knows it is current while the
+   * counter is still v. Each group's metadata carries the version of its own last change.
+   */
+  async version(): Promise<number> {
+    return this.run(async () => Number((await this.client.get(this.keys.seq)) ?? 0));
+  }
+
+  /**
+   * Maintenance, for a periodic job (never a request path): deletes blobs a cluster node staged
+   * but never committed or settled because it died in between, staged more than `olderThanMs`
+   * ago (default 15 minutes). Returns how many were deleted. Standalone Redis never leaves any.
+   */
+  async collectOrphans(olderThanMs = 15 * 60_000): Promise<number> {
+    return collectOrphans(this.client, this.keys, olderThanMs);
+  }
+
+  /**
+   * True when Redis answers PING within the operation timeout; on a cluster, every master that
+   * CLUSTER SLOTS names must answer (a store with one master down cannot serve every group). A
+   * client still making its first connection gets up to a second to finish it, so a store that
+   * was just created does not report an outage it never had.
+   */
+  async ready(): Promise<boolean> {
+    try {
+      await this.run(async () => {
+        await firstConnection(this.client, Math.min(this.timeoutMs, 1000));
+        if (isCluster(this.client)) await pingMasters(this.client);
+        else await this.client.ping();
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) {
+      try {
+        await this.client.quit();
+      } catch {
+        this.client.disconnect();
+      }
+    }
+    this.client.off('error', this.onError);
+    if (this.cluster) this.client.off('node error', this.onError);
+  }
+
+  /** Runs a Redis operation under the operation timeout, mapping failures (see toStoreError). */
+  private async run<T>(operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(`Redis did not answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([operation(), timeout]);
+    } catch (err) {
+      throw toStoreError(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Bookkeeping after a write script ran: remembers its version and deletes the blobs it reported
+   * due. Collection never fails the write: unreferenced blobs are invisible, leaving some behind
+   * costs memory, not correctness.
+   */
+  private async applied(reply: WriteReply): Promise<void> {
+    if (reply.seq > this.lastWriteVersion) this.lastWriteVersion = reply.seq;
+    await this.run(() => deleteBlobs(this.client, this.keys, reply.gc)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,99 @@
+import {
+  applyFailure,
+  PUSH_FAILURE_TIME_SECONDS,
+  PUSH_TIME_SECONDS,
+  seriesId,
+  type PreparedPush,
+} from '@pushgate/core';
+import type { MetricFamily } from '@pushgate/exposition';
+import { encodeLabels, encodeName, encodeRecord } from './redis-codec';
+import { RedisStoreProtocolError } from './redis-errors';
+import { groupHash, SERIES_KEY_LENGTH, seriesKey, shardOf } from './redis-keys';
+
+/** A prepared push translated into what the write scripts take (see lua/includes/write.lua). */
+export interface WritePlan {
+  prepared: PreparedPush;
+  /** Group hash and blob shard. */
+  h: string;
+  shard: number;
+  /** The common ARGV of push.lua and commit.lua. */
+  args: (string | number)[];
+  /** Blob records of the pushed families (none when core already rejected the push). */
+  records: string[];
+  /** POST: JSON-encoded names of the pushed families, whose stored records the merge drops. */
+  replacedEncoded: string[];
+}
+
+const BOOKKEEPING = [PUSH_TIME_SECONDS, PUSH_FAILURE_TIME_SECONDS] as const;
+
+/**
+ * Builds the write for `prepared`. The index entries are core's (`prepared.index`), grouped by
+ * family so the scripts can later release exactly the series of a replaced family: each family
+ * the write leaves in the group, with its type and its series keys, the bookkeeping gauges
+ * flagged so a conflict on them is blamed on the grouping key.
+ */
+export function planWrite(
+  prepared: PreparedPush,
+  gc: { graceMs: number; batch: number },
+): WritePlan {
+  const h = groupHash(prepared.groupId);
+  const families = indexedFamilies(prepared);
+  const replaced =
+    prepared.mode === 'merge' ? [...(prepared.index.replacedFamilies ?? []), ...BOOKKEEPING] : [];
+  const rejected = prepared.errors.length > 0;
+  const args: (string | number)[] = [
+    h,
+    encodeLabels(prepared.labels),
+    prepared.mode,
+    String(prepared.receivedAt),
+    rejected ? '1' : '0',
+    gc.graceMs,
+    gc.batch,
+    families.length,
+  ];
+  for (const f of families) args.push(f.name, f.type, f.bookkeeping ? '1' : '0', f.keys);
+  args.push(replaced.length, ...replaced);
+  return {
+    prepared,
+    h,
+    shard: shardOf(h),
+    args,
+    records: rejected
+      ? []
+      : prepared.families.map((family) => encodeRecord({ family, timestamp: prepared.receivedAt })),
+    replacedEncoded:
+      rejected || prepared.mode !== 'merge' ? [] : prepared.families.map((f) => encodeName(f.name)),
+  };
+}
+
+interface IndexedFamily {
+  name: string;
+  type: string;
+  bookkeeping: boolean;
+  keys: string;
+}
+
+function indexedFamilies(prepared: PreparedPush): IndexedFamily[] {
+  const out: IndexedFamily[] = [];
+  const add = (family: MetricFamily, bookkeeping: boolean): void => {
+    out.push({
+      name: family.name,
+      type: family.type,
+      bookkeeping,
+      keys: family.metric.map((m) => seriesKey(seriesId(family.name, m.label))).join(''),
+    });
+  };
+  // Core's index holds the families with series only, and their series; derive the same per family.
+  for (const family of prepared.families) if (family.metric.length > 0) add(family, false);
+  const template = applyFailure(undefined, prepared.labels, 0);
+  for (const name of BOOKKEEPING)
+    add((template.families[name] as { family: MetricFamily }).family, true);
+
+  const series = out.reduce((n, f) => n + f.keys.length / SERIES_KEY_LENGTH, 0);
+  if (out.length !== prepared.index.families.length || series !== prepared.index.series.length) {
+    throw new RedisStoreProtocolError(
+      `push index mismatch: core lists ${prepared.index.families.length} families / ${prepared.index.series.length} series, the store derived ${out.length} / ${series}`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+/**
+ * RedisMetricStore on a standalone redis-server this file spawns: the shared MetricStore
+ * contract, then what is specific to Redis (the scripts' atomicity against several clients, the
+ * indexes, outages). The same Redis-specific suite runs on a cluster in
+ * redis-cluster-metric-store.test.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { parseText } from '@pushgate/exposition';
+import { spawnRedis, type SpawnedRedis } from '../../../tests/support/redis-server';
+import { waitFor } from '../../../tests/support/wait-for';
+import { StoreUnavailableError } from '../src/metric-store';
+import { RedisMetricStore } from '../src/redis-metric-store';
+import { describeMetricStoreContract } from './contract/metric-store.contract';
+import { describeRedisStoreBehaviour, randomPrefix } from './support/redis-store-behaviour';
+import { spawnSentinel } from './support/redis-sentinel';
+
+let redis: SpawnedRedis;
+let client: Redis;
+
+beforeAll(async () => {
+  redis = await spawnRedis();
+  client = new Redis(redis.url);
+});
+
+afterAll(async () => {
+  await client.quit();
+  await redis.stop();
+});
+
+describeMetricStoreContract('RedisMetricStore (standalone)', async () => {
+  const store = new RedisMetricStore({ redis: client, keyPrefix: randomPrefix() });
+  return { store, cleanup: () => store.close() };
+});
+
+describeRedisStoreBehaviour('standalone', {
+  client: () => client,
+  connect: () => new Redis(redis.url),
+});
+
+describe('RedisMetricStore through Sentinel', () => {
+  it('finds the master through Sentinel and works against it', async () => {
+    const sentinel = await spawnSentinel(redis.port);
+    const prefix = randomPrefix();
+    const store = await RedisMetricStore.connect({
+      redis: { sentinels: [{ host: sentinel.host, port: sentinel.port }], name: sentinel.name },
+      keyPrefix: prefix,
+    });
+    const direct = new RedisMetricStore({ redis: client, keyPrefix: prefix });
+    try {
+      expect(await store.ready()).toBe(true);
+      await store.push({
+        labels: { job: 's' },
+        families: parseText('up 1\n'),
+        mode: 'replace',
+        receivedAt: 1,
+      });
+      // The same data, read straight from the master.
+      expect((await direct.getGroups()).map((g) => g.labels)).toEqual([{ job: 's' }]);
+      await store.delete({ job: 's' });
+      expect(await direct.getGroups()).toEqual([]);
+    } finally {
+      await store.close();
+      await direct.close();
+      await sentinel.stop();
+    }
+  }, 30_000);
+});
+
+/**
+ * ioredis keeps a timer of `disconnectTimeout` (2 s) when a client whose connection already
+ * failed is disconnected; shorter, so the test run ends as soon as the tests do.
+ */
+const LINGER_MS = 100;
+
+describe('RedisMetricStore when Redis goes away', () => {
+  const push = (store: RedisMetricStore, job: string) =>
+    store.push({ labels: { job }, families: parseText('up 1\n'), mode: 'replace', receivedAt: 1 });
+
+  /** Resolves with how the promise settled and how long it took. */
+  async function settle(p: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+    const start = Date.now();
+    const error = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    return { error, ms: Date.now() - start };
+  }
+
+  it('fails fast with StoreUnavailableError, is not ready, and recovers without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushgate-redis-aof-'));
+    let server = await spawnRedis({ dir, args: ['--appendonly', 'yes'] });
+    const errors: Error[] = [];
+    const store = await RedisMetricStore.connect({
+      redis: { url: server.url },
+      keyPrefix: randomPrefix(),
+      onConnectionError: (err) => errors.push(err),
+    });
+    try {
+      expect(await store.ready()).toBe(true);
+      await push(store, 'before');
+
+      await server.stop();
+      for (const operation of [
+        push(store, 'during'),
+        store.getGroups(),
+        store.delete({ job: 'before' }),
+        store.wipe(),
+      ]) {
+        const { error, ms } = await settle(operation);
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect(ms).toBeLessThan(3000);
+      }
+      expect(await store.ready()).toBe(false);
+      await waitFor('a connection error event', () => errors.length > 0);
+
+      server = await spawnRedis({ port: server.port, dir, args: ['--appendonly', 'yes'] });
+      await waitFor('the store to be ready again', () => store.ready(), 15000, 200);
+      // The data survived the restart (AOF), and writes work again.
+      expect((await store.getGroups()).map((g) => g.labels.job)).toEqual(['before']);
+      await push(store, 'after');
+      expect((await store.getGroups()).map((g) => g.labels.job)).toEqual(['after', 'before']);
+    } finally {
+      await store.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('bounds every operation by its timeout even on a client that would queue forever', async () => {
+    const server = await spawnRedis();
+    // ioredis defaults: offline queue on, retries per request 20: a call could wait for minutes.
+    const patient = new Redis(server.url, { disconnectTimeout: LINGER_MS });
+    const store = new RedisMetricStore({
+      redis: patient,
+      keyPrefix: randomPrefix(),
+      operationTimeoutMs: 500,
+    });
+    try {
+      await push(store, 'j');
+      await server.stop();
+      const { error, ms } = await settle(push(store, 'j'));
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(ms).toBeLessThan(1500);
+      expect(await store.ready()).toBe(false);
+    } finally {
+      await store.close();
+      patient.disconnect();
+    }
+  }, 30_000);
+
+  it('never lets a connection error escape as an unhandled error event', async () => {
+    const server = await spawnRedis();
+    const port = server.port;
+    await server.stop();
+    // Nothing listens: ioredis emits 'error' on every reconnect attempt; the store listens.
+    const store = new RedisMetricStore({
+      redis: { url: `redis://127.0.0.1:${port}`, options: { disconnectTimeout: LINGER_MS } },
+      keyPrefix: randomPrefix(),
+    });
+    await waitFor('a connection error', () => store.lastError !== undefined);
+    expect(await store.ready()).toBe(false);
+    await expect(store.getGroups()).rejects.toThrow(StoreUnavailableError);
+    await store.close();
+  });
+});
