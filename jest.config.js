@@ -9,6 +9,8 @@ const moduleNameMapper = {
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
+  // Per-project testTimeout is ignored by jest 30; integration suites drive real processes.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -21,7 +23,6 @@ module.exports = {
       testMatch: ['<rootDir>/{packages,services}/*/tests/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };
