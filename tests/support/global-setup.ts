@@ -15,7 +15,10 @@ export default async function globalSetup(): Promise<void> {
   }
   const redis = await spawnRedis();
   process.env.REDIS_URL = redis.url;
-  writeFileSync(join(tmpdir(), `pushgate-jest-redis-${process.pid}.pid`), String(redis.process.pid));
+  writeFileSync(
+    join(tmpdir(), `pushgate-jest-redis-${process.pid}.pid`),
+    String(redis.process.pid),
+  );
   redis.process.unref();
   console.log(`[pushgate tests] spawned redis-server at ${redis.url}`);
 }

@@ -23,7 +23,12 @@ export interface SpawnRedisOptions {
 
 function ping(port: number): boolean {
   try {
-    return execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8', timeout: 2000 }).trim() === 'PONG';
+    return (
+      execFileSync('redis-cli', ['-p', String(port), 'ping'], {
+        encoding: 'utf8',
+        timeout: 2000,
+      }).trim() === 'PONG'
+    );
   } catch {
     return false;
   }
@@ -35,7 +40,19 @@ export async function spawnRedis(opts: SpawnRedisOptions = {}): Promise<SpawnedR
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'pushgate-redis-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(opts.args ?? [])],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...(opts.args ?? []),
+    ],
     { stdio: 'ignore' },
   );
   let exited = false;
