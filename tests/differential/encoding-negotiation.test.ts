@@ -29,6 +29,18 @@ const scenarios: Scenario[] = [
       put('/metrics/job/b', 'b 1\n', { 'content-encoding': 'GZIP' }),
     ],
     statuses: [400, 200],
+    deliberateDifference: {
+      reason:
+        'content codings are case-insensitive (RFC 9110); 1.5.1 compares case-sensitively and parses a GZIP body raw, Pushgateway 1.6+ and Pushgate decode it',
+      upstream(run) {
+        expect(statusOf(run)).toEqual([400, 200]);
+        expect(bodyText(response(run, 0))).toMatch(/^text format parsing error in line 1: /);
+      },
+      pushgate(run) {
+        expect(statusOf(run)).toEqual([200, 400]);
+        expect(bodyText(response(run, 1))).toBe('unexpected EOF\n');
+      },
+    },
   },
   {
     cases: [73],
@@ -124,6 +136,17 @@ const scenarios: Scenario[] = [
       }),
     ],
     statuses: [200, 200],
+    deliberateDifference: {
+      reason:
+        '`gzip;q=0` means "not gzip" (RFC 9110); upstream ignores q-values and compresses anyway, Pushgate answers uncompressed',
+      upstream(run) {
+        expect(response(run, 1).headers['content-encoding']).toBe('gzip');
+      },
+      pushgate(run) {
+        expect(response(run, 1).headers['content-encoding']).toBeUndefined();
+        expect(bodyText(response(run, 1))).toContain('a{instance="",job="j"} 1\n');
+      },
+    },
   },
   {
     cases: [77],

@@ -193,8 +193,12 @@ const scenarios: Scenario[] = [
       },
       pushgate(run) {
         expect(response(run, 0).status).toBe(400);
-        expect(bodyText(response(run, 0))).toContain('0bad');
-        expect(family(run, 'push_time_seconds')).toBeUndefined();
+        expect(bodyText(response(run, 0))).toContain('"0bad" is not a valid metric name');
+        // Rejected like any inconsistent push: nothing stored, the failure recorded.
+        expect(family(run, '0bad')).toBeUndefined();
+        expect(family(run, 'push_failure_time_seconds')?.series).toEqual([
+          expect.objectContaining({ gauge: { value: 'set' } }),
+        ]);
       },
     },
   },

@@ -58,6 +58,11 @@ describe(toApiGroupsJson, () => {
     expect(toApiGroupsJson([])).toBe('[]');
   });
 
+  it('keeps the sign of negative zero, as strconv formatting in upstream does', () => {
+    const group = push(undefined, { job: 'z' }, 'y -0\n', T1);
+    expect(toApiGroupsJson([group])).toContain('"value":"-0"');
+  });
+
   it('writes a family without series with an empty metrics array', () => {
     const group = push(undefined, { job: 'e' }, [{ name: 'e', type: 'GAUGE', metric: [] }], 1);
     expect(toApiGroupsJson([group])).toContain(

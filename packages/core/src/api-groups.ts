@@ -3,7 +3,7 @@
  * one Go map per group, a struct per family, a map per series.
  */
 import {
-  formatGoFloat,
+  formatGoFloatSigned,
   type LabelPair,
   type Metric,
   type MetricFamily,
@@ -80,12 +80,12 @@ function metricJson(family: MetricFamily, metric: Metric): string {
       const summary = metric.summary;
       const quantiles = goJsonMap(
         (summary?.quantile ?? []).map((q) => [
-          formatGoFloat(q.quantile),
-          `"${formatGoFloat(q.value)}"`,
+          formatGoFloatSigned(q.quantile),
+          `"${formatGoFloatSigned(q.value)}"`,
         ]),
       );
       const count = formatCount(summary?.sampleCount);
-      return `{"count":"${count}","labels":${labels},"quantiles":${quantiles},"sum":"${formatGoFloat(summary?.sampleSum ?? 0)}"}`;
+      return `{"count":"${count}","labels":${labels},"quantiles":${quantiles},"sum":"${formatGoFloatSigned(summary?.sampleSum ?? 0)}"}`;
     }
     // 1.5.1 shows a gauge histogram as `"value":"0"`; showing it as the histogram it is, is what
     // later versions do.
@@ -94,15 +94,15 @@ function metricJson(family: MetricFamily, metric: Metric): string {
       const histogram = metric.histogram;
       const buckets = goJsonMap(
         (histogram?.bucket ?? []).map((b) => [
-          formatGoFloat(b.upperBound),
+          formatGoFloatSigned(b.upperBound),
           `"${formatCount(b.cumulativeCount, b.cumulativeCountFloat)}"`,
         ]),
       );
       const count = formatCount(histogram?.sampleCount, histogram?.sampleCountFloat);
-      return `{"buckets":${buckets},"count":"${count}","labels":${labels},"sum":"${formatGoFloat(histogram?.sampleSum ?? 0)}"}`;
+      return `{"buckets":${buckets},"count":"${count}","labels":${labels},"sum":"${formatGoFloatSigned(histogram?.sampleSum ?? 0)}"}`;
     }
     default:
-      return `{"labels":${labels},"value":"${formatGoFloat(simpleValue(metric))}"}`;
+      return `{"labels":${labels},"value":"${formatGoFloatSigned(simpleValue(metric))}"}`;
   }
 }
 
@@ -116,7 +116,7 @@ function simpleValue(metric: Metric): number {
  * upstream ≥ 1.10; 1.5.1 would print 0 for them.
  */
 function formatCount(count: number | undefined, countFloat?: number): string {
-  if (countFloat !== undefined && countFloat > 0) return formatGoFloat(countFloat);
+  if (countFloat !== undefined && countFloat > 0) return formatGoFloatSigned(countFloat);
   if (count === undefined || !Number.isFinite(count) || count <= 0) return '0';
   return Number.isSafeInteger(count) ? String(count) : BigInt(Math.trunc(count)).toString();
 }

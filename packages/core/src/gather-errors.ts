@@ -28,6 +28,14 @@ export function reservedTypeError(family: string, type: MetricType, reserved: Me
   return `gathered metric family ${family} has type ${type} but should have ${reserved}`;
 }
 
+/**
+ * A family whose name is not a valid metric name (Pushgate extension; reachable through protobuf
+ * only). Worded as newer client_golang versions word it.
+ */
+export function invalidMetricNameError(family: string): string {
+  return `${goQuote(family)} is not a valid metric name`;
+}
+
 /** A pushed family contradicting one of the gateway's own families in HELP. */
 export function reservedHelpError(family: string, help: string, reserved: string): string {
   return `gathered metric family ${family} has help ${goQuote(help)} but should have ${goQuote(reserved)}`;

@@ -237,6 +237,22 @@ describe(preparePush, () => {
         ],
       ],
       [
+        'an le grouping label on a histogram (Pushgate extension)',
+        { job: 'q', le: '7' },
+        '# TYPE h histogram\nh_bucket{le="1"} 1\nh_count 1\n',
+        [
+          'collected metric "h" { label:<name:"instance" value:"" > label:<name:"job" value:"q" > label:<name:"le" value:"7" > histogram:<sample_count:1 bucket:<cumulative_count:1 upper_bound:1 > > } must not have an explicit "le" label',
+        ],
+      ],
+      [
+        'a histogram with two buckets of one bound (Pushgate extension)',
+        { job: 'h2' },
+        '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="1.0"} 2\nh_count 2\n',
+        [
+          'collected metric "h" { label:<name:"instance" value:"" > label:<name:"job" value:"h2" > histogram:<sample_count:2 bucket:<cumulative_count:1 upper_bound:1 > bucket:<cumulative_count:2 upper_bound:1 > > } has two or more buckets with le=\"1\"',
+        ],
+      ],
+      [
         'a reserved family with another type',
         { job: 'c3' },
         '# TYPE go_goroutines counter\ngo_goroutines 1\n',
@@ -313,14 +329,12 @@ describe(preparePush, () => {
       expect(prepare({ job: 'j' }, body).errors).toEqual([]);
     });
 
-    it('accepts a histogram pushed with an le grouping label, as upstream', () => {
-      expect(
-        prepare({ job: 'q', le: '7' }, '# TYPE h histogram\nh_bucket{le="1"} 1\nh_count 1\n')
-          .errors,
-      ).toEqual([]);
-    });
-
     it.each<[string, MetricFamily, string]>([
+      [
+        'an invalid metric name, which only protobuf can carry (Pushgate extension)',
+        { name: '0bad', type: 'GAUGE', metric: [{ label: [], gauge: { value: 1 } }] },
+        '"0bad" is not a valid metric name',
+      ],
       [
         'a value field that does not match the family type',
         { name: 'g', type: 'GAUGE', metric: [{ label: [], counter: { value: 1 } }] },

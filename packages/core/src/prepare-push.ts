@@ -3,7 +3,13 @@
  * and what Gather would find inside the push itself or against the gateway's own families.
  * Everything here is O(size of the push).
  */
-import type { LabelPair, Metric, MetricFamily, MetricType } from '@pushgate/exposition';
+import {
+  isValidMetricName,
+  type LabelPair,
+  type Metric,
+  type MetricFamily,
+  type MetricType,
+} from '@pushgate/exposition';
 import {
   bookkeepingFamily,
   isBookkeepingFamily,
@@ -13,6 +19,7 @@ import {
 import { compareByteOrder } from './bytes';
 import {
   duplicateSeriesError,
+  invalidMetricNameError,
   metricError,
   reservedHelpError,
   reservedTypeError,
@@ -124,6 +131,9 @@ function familyProblem(
   reserved: ReservedFamilies,
   typeOf: (name: string) => MetricType | undefined,
 ): string | undefined {
+  // Pushgate extension: protobuf pushes bypass the text parser's name check, and upstream 1.5.1
+  // then emits the name verbatim, producing a scrape Prometheus cannot parse.
+  if (!isValidMetricName(family.name)) return invalidMetricNameError(family.name);
   const own = reserved.get(family.name);
   if (own === undefined) return suffixCollision(family.name, family.type, typeOf);
   // Upstream rewrites the HELP of families it had at startup before Gather compares it.

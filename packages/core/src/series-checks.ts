@@ -3,6 +3,7 @@
  * series itself: value kind against the family type, then each label pair in (sorted) order.
  */
 import {
+  formatGoFloat,
   isReservedLabelName,
   isValidLabelName,
   type Metric,
@@ -46,11 +47,33 @@ export function seriesProblem(type: MetricType, metric: Metric): string | undefi
     if (metric.summary !== undefined && name === 'quantile') {
       return 'must not have an explicit "quantile" label';
     }
+    // Pushgate extension (upstream 1.5.1 accepts it and renders `le` twice, an invalid scrape):
+    // the histogram twin of the quantile rule, e.g. a histogram pushed to /job/q/le/7.
+    if (metric.histogram !== undefined && name === 'le') {
+      return 'must not have an explicit "le" label';
+    }
     // Strings decoded from valid UTF-8 never hold a lone surrogate.
     if (hasLoneSurrogate(value)) {
       return `has a label named ${goQuote(name)} whose value is not utf8: ${goQuote(value)}`;
     }
     previous = name;
+  }
+  if (metric.histogram !== undefined) return duplicateBucketProblem(metric.histogram.bucket);
+  return undefined;
+}
+
+/**
+ * Pushgate extension: two buckets with the same upper bound make a histogram whose text
+ * rendering has two identical `le` series (upstream 1.5.1 stores and emits it). Bounds are
+ * compared as numbers, so `1` and `1.0` are the same bucket.
+ */
+function duplicateBucketProblem(buckets: readonly { upperBound: number }[]): string | undefined {
+  if (buckets.length < 2) return undefined;
+  const seen = new Set<number>();
+  for (const { upperBound } of buckets) {
+    if (seen.has(upperBound))
+      return `has two or more buckets with le="${formatGoFloat(upperBound)}"`;
+    seen.add(upperBound);
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { formatGoFloat, parseGoFloat } from './go-float';
+import { formatGoFloat, formatGoFloatSigned, parseGoFloat } from './go-float';
 
 describe('formatGoFloat', () => {
   it.each([
@@ -28,6 +28,14 @@ describe('formatGoFloat', () => {
   });
 });
 
+describe('formatGoFloatSigned', () => {
+  it('keeps the sign of negative zero, as strconv.FormatFloat does', () => {
+    expect(formatGoFloatSigned(-0)).toBe('-0');
+    expect(formatGoFloatSigned(0)).toBe('0');
+    expect(formatGoFloatSigned(-1e6)).toBe('-1e+06');
+  });
+});
+
 describe('parseGoFloat', () => {
   it.each([
     ['1', 1],
@@ -49,10 +57,23 @@ describe('parseGoFloat', () => {
     expect(parseGoFloat(s)).toBeNaN();
   });
 
-  it.each(['', ' 1', '1 ', '0x10', '0x1p4', '1_000', 'abc', '1e', '.', '+nan', '-NaN', 'infin', '1e400', '1abc', '--1'])(
-    'rejects %p',
-    (s) => {
-      expect(parseGoFloat(s)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    ' 1',
+    '1 ',
+    '0x10',
+    '0x1p4',
+    '1_000',
+    'abc',
+    '1e',
+    '.',
+    '+nan',
+    '-NaN',
+    'infin',
+    '1e400',
+    '1abc',
+    '--1',
+  ])('rejects %p', (s) => {
+    expect(parseGoFloat(s)).toBeUndefined();
+  });
 });

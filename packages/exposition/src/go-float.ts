@@ -21,6 +21,14 @@ export function formatGoFloat(v: number): string {
   return `${mantissa}e${sign}${abs < 10 ? '0' : ''}${abs}`;
 }
 
+/**
+ * `strconv.FormatFloat(v, 'g', -1, 64)` itself, which keeps the sign of -0 ("-0"). Upstream's
+ * JSON API formats with it; the text format (expfmt) prints -0 as "0", hence formatGoFloat.
+ */
+export function formatGoFloatSigned(v: number): string {
+  return Object.is(v, -0) ? '-0' : formatGoFloat(v);
+}
+
 const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 /**

@@ -12,7 +12,7 @@ export {
 export { renderText, renderTextChunks, DEFAULT_CHUNK_CHARS, TextRenderError } from './render-text';
 export { renderProtoText } from './render-proto-text';
 export { normalizeFamilies, compareMetrics } from './normalize';
-export { formatGoFloat, parseGoFloat } from './go-float';
+export { formatGoFloat, formatGoFloatSigned, parseGoFloat } from './go-float';
 export {
   TEXT_CONTENT_TYPE,
   PROTOBUF_DELIMITED_CONTENT_TYPE,

@@ -321,7 +321,7 @@ export function describeMetricStoreContract(
       });
 
       it('stores any family name, even one a JS object would treat specially', async () => {
-        const names = ['__proto__', 'constructor', 'hasOwnProperty', '0bad'];
+        const names = ['__proto__', 'constructor', 'hasOwnProperty'];
         await push(
           { job: 'j' },
           names.map((n) => ({
@@ -339,6 +339,18 @@ export function describeMetricStoreContract(
         await rejection({ job: 'k' }, 'constructor 2\n');
         await push({ job: 'k' }, '# TYPE constructor gauge\nconstructor 2\n');
         await expectConsistent();
+      });
+
+      it('rejects a family name that is not a valid metric name (protobuf can carry one)', async () => {
+        const bad = {
+          name: '0bad',
+          type: 'GAUGE' as const,
+          metric: [{ label: [], gauge: { value: 1 } }],
+        };
+        await expect(
+          store.push({ labels: { job: 'j' }, families: [bad], mode: 'replace', receivedAt: 10 }),
+        ).rejects.toThrow('"0bad" is not a valid metric name');
+        expect(getFamily(await group({ job: 'j' }), '0bad')).toBeUndefined();
       });
     });
 
