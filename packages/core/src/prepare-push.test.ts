@@ -249,7 +249,7 @@ describe(preparePush, () => {
         { job: 'h2' },
         '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="1.0"} 2\nh_count 2\n',
         [
-          'collected metric "h" { label:<name:"instance" value:"" > label:<name:"job" value:"h2" > histogram:<sample_count:2 bucket:<cumulative_count:1 upper_bound:1 > bucket:<cumulative_count:2 upper_bound:1 > > } has two or more buckets with le=\"1\"',
+          'collected metric "h" { label:<name:"instance" value:"" > label:<name:"job" value:"h2" > histogram:<sample_count:2 bucket:<cumulative_count:1 upper_bound:1 > bucket:<cumulative_count:2 upper_bound:1 > > } has two or more buckets with le="1"',
         ],
       ],
       [
