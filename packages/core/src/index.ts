@@ -36,3 +36,16 @@ export { SelectorParseError } from './selector-error';
 export { type LabelMatcher, newLabelMatcher, InvalidRegexError } from './selector-matcher';
 export { type MatchOp } from './selector-lexer';
 export { filterFamilies } from './selector-filter';
+export { parseDuration, formatGoDuration } from './ttl-duration';
+export { MAX_TTL_SECONDS, isValidTtl, expiryAfterPush, expiryAfterFailure, isExpired } from './ttl';
+export {
+  TTL_HEADER,
+  NO_TTL,
+  InvalidTtlError,
+  parseTtl,
+  parseTtlRule,
+  resolveTtl,
+  type TtlPolicy,
+  type TtlRule,
+} from './ttl-policy';
+export { API_TTL_KEY, API_EXPIRES_KEY, toApiGroupsJsonWithTtl } from './ttl-api';

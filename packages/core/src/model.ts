@@ -17,6 +17,12 @@ export interface PushRequest {
   mode: PushMode;
   /** Unix time in seconds (float, sub-ms precision) at which the node accepted the request. */
   receivedAt: number;
+  /**
+   * Time to live of the group from this push on, in seconds (an extension: upstream has no TTL).
+   * The gateway resolves it (Pushgate-TTL header, else a per-job rule, else the default) so the
+   * store only records it. Undefined or 0: the group never expires.
+   */
+  ttlSeconds?: number;
 }
 
 /** A family as stored in a group, with the time of the write that last stored it. */
@@ -33,6 +39,20 @@ export interface StoredFamily {
 export interface MetricGroup {
   labels: GroupingLabels;
   families: Record<string, StoredFamily>;
+  /** When the group expires; absent for a group that never does (see core `ttl.ts`). */
+  expiry?: GroupExpiry;
+}
+
+/**
+ * The TTL a group carries, set by its last successful push (TTL extension). A group is expired
+ * once `expiresAt <= now`: from then on it is gone for every reader and writer, even before a
+ * sweep deletes it.
+ */
+export interface GroupExpiry {
+  /** The TTL of that push in seconds (> 0). */
+  ttlSeconds: number;
+  /** Unix seconds (float): that push's receivedAt + ttlSeconds. */
+  expiresAt: number;
 }
 
 /** A family the gateway itself exposes (or upstream exposed), which pushes must not contradict. */

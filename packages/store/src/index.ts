@@ -8,3 +8,6 @@ export { PersistenceError, PersistenceCorruptError } from './persistence-errors'
 export * from './redis-metric-store';
 export { FAIL_FAST_OPTIONS, type RedisConnectionSpec } from './redis-connection';
 export { GroupHashCollisionError, RedisStoreProtocolError } from './redis-errors';
+export { SnapshotDirectory, type SnapshotEntry } from './snapshot-dir';
+export { readSnapshot, writeSnapshot } from './snapshot-file';
+export { SnapshotError, SnapshotCorruptError } from './snapshot-errors';

@@ -13,7 +13,9 @@ export function cloneGroup(group: MetricGroup): MetricGroup {
     const stored = group.families[name] as StoredFamily;
     families[name] = { family: cloneFamily(stored.family), timestamp: stored.timestamp };
   }
-  return { labels: { ...group.labels }, families };
+  const copy: MetricGroup = { labels: { ...group.labels }, families };
+  if (group.expiry !== undefined) copy.expiry = { ...group.expiry };
+  return copy;
 }
 
 export function cloneFamily(family: MetricFamily): MetricFamily {

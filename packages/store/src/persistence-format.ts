@@ -4,7 +4,8 @@
  *
  * Version 1 is UTF-8 text, one JSON document per line:
  *   {"format":"pushgate-memory-store","version":1}        header
- *   {"labels":{...},"families":{...}}                      one line per MetricGroup
+ *   {"labels":{...},"families":{...},"expiry":{...}}       one line per MetricGroup (expiry only
+ *                                                          for a group with a TTL)
  *   {"groups":N,"sha256":"<hex>"}                          trailer
  * The trailer holds the number of group lines and the SHA-256 of every byte before it, so a
  * truncated or altered file is detected. Lines let a large store be written piece by piece
@@ -141,6 +142,7 @@ function groupProblem(value: unknown): string | undefined {
   if (typeof value.labels.job !== 'string') return 'no job label';
   if (!Object.values(value.labels).every((v) => typeof v === 'string'))
     return 'a label value is not a string';
+  if (value.expiry !== undefined && !isExpiry(value.expiry)) return 'malformed expiry';
   for (const [name, stored] of Object.entries(value.families)) {
     if (!isRecord(stored) || typeof stored.timestamp !== 'number' || !isRecord(stored.family)) {
       return `family ${name} is malformed`;
@@ -167,6 +169,16 @@ function isMetric(value: unknown): boolean {
   );
 }
 
+function isExpiry(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.ttlSeconds === 'number' &&
+    value.ttlSeconds > 0 &&
+    typeof value.expiresAt === 'number' &&
+    Number.isFinite(value.expiresAt)
+  );
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -176,5 +188,8 @@ function withSafeFamilies(group: MetricGroup): MetricGroup {
   const families = newFamilies();
   for (const name of Object.keys(group.families))
     families[name] = group.families[name] as StoredFamily;
-  return { labels: group.labels, families };
+  const safe: MetricGroup = { labels: group.labels, families };
+  if (group.expiry !== undefined)
+    safe.expiry = { ttlSeconds: group.expiry.ttlSeconds, expiresAt: group.expiry.expiresAt };
+  return safe;
 }

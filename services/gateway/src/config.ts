@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util';
 import {
+  formatGoDuration,
+  InvalidTtlError,
+  NO_TTL,
+  parseTtl,
+  parseTtlRule,
+  type TtlPolicy,
+} from '@pushgate/core';
+import {
   FLAGS,
   type FlagName,
   type FlagSpec,
@@ -28,6 +36,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** TTLs given to pushes (extension; upstream's default is none: groups live until deleted). */
+  ttl: TtlPolicy;
   /** Effective value of every flag as text, as /api/v1/status and the status page show them. */
   flags: Readonly<Record<string, string>>;
 }
@@ -48,6 +58,9 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** What parseArgs returns: one value per flag, a list for a repeatable one. */
+type ParsedValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
 const FLAG_NAMES = Object.keys(FLAGS) as FlagName[];
 
 /**
@@ -56,13 +69,18 @@ const FLAG_NAMES = Object.keys(FLAGS) as FlagName[];
  * validated, and all problems are reported at once.
  */
 export function parseCommandLine(argv: readonly string[], env: Env): CommandLine {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+  > = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
+    [TTL_DEFAULT]: { type: 'string' },
+    [TTL_RULE]: { type: 'string', multiple: true },
   };
   for (const name of FLAG_NAMES) options[name] = { type: FLAGS[name].kind };
 
-  let values: Record<string, string | boolean | undefined>;
+  let values: ParsedValues;
   try {
     ({ values } = parseArgs({
       args: normaliseBooleanFlags(argv),
@@ -100,8 +118,62 @@ export function parseCommandLine(argv: readonly string[], env: Env): CommandLine
     effective[name] = result.data;
     flags[name] = spec.echo ? spec.echo(result.data) : raw;
   }
+  const ttl = ttlPolicy(values, env, problems, flags);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { action: 'run', config: toConfig(effective as FlagValues, flags) };
+  return { action: 'run', config: toConfig(effective as FlagValues, ttl, flags) };
+}
+
+// The TTL flags (an extension) are not in the flag table: --ttl.rule repeats, which the table's
+// one-value-per-flag model does not cover.
+const TTL_DEFAULT = 'ttl.default';
+const TTL_RULE = 'ttl.rule';
+const TTL_USAGE: ReadonlyArray<[string, string]> = [
+  [
+    `    --${TTL_DEFAULT}="0"`,
+    `TTL of groups whose push has no Pushgate-TTL header and matches no --${TTL_RULE} (e.g. 15m); 0 = never expire.\nenv ${envVarName(TTL_DEFAULT)}`,
+  ],
+  [
+    `    --${TTL_RULE}=<job regex>=<duration> ...`,
+    `Per-job TTL, e.g. 'backup-.*=2h': the regex must match the whole job name; repeatable, the first match wins.\nenv ${envVarName(TTL_RULE)}, one rule per line`,
+  ],
+];
+
+/**
+ * The TTL policy from --ttl.default and --ttl.rule (or their variables; flags win). The values
+ * are echoed in `flags` only when set, so that without TTLs /api/v1/status shows upstream's flags.
+ */
+function ttlPolicy(
+  values: ParsedValues,
+  env: Env,
+  problems: string[],
+  flags: Record<string, string>,
+): TtlPolicy {
+  const defaultFlag = values[TTL_DEFAULT];
+  const ruleFlags = values[TTL_RULE];
+  const defaultSource =
+    typeof defaultFlag === 'string' ? `--${TTL_DEFAULT}` : envVarName(TTL_DEFAULT);
+  const ruleSource = Array.isArray(ruleFlags) ? `--${TTL_RULE}` : envVarName(TTL_RULE);
+  const defaultText = typeof defaultFlag === 'string' ? defaultFlag : env[envVarName(TTL_DEFAULT)];
+  const ruleTexts = Array.isArray(ruleFlags)
+    ? ruleFlags.map(String)
+    : (env[envVarName(TTL_RULE)]?.split('\n').filter((line) => line.trim() !== '') ?? []);
+  if (defaultText === undefined && ruleTexts.length === 0) return NO_TTL;
+
+  const collect = <T>(parse: () => T, context: string): T | undefined => {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof InvalidTtlError)) throw err;
+      problems.push(context === '' ? err.message : `${context}: ${err.message}`);
+      return undefined;
+    }
+  };
+  const defaultSeconds =
+    defaultText === undefined ? 0 : (collect(() => parseTtl(defaultText, defaultSource), '') ?? 0);
+  const rules = ruleTexts.flatMap((text) => collect(() => parseTtlRule(text), ruleSource) ?? []);
+  flags[TTL_DEFAULT] = formatGoDuration(defaultSeconds * 1000);
+  flags[TTL_RULE] = rules.map((rule) => rule.text).join('\n');
+  return { defaultSeconds, rules };
 }
 
 /** The config for `argv` and `env`; throws ConfigError, also for `--help` and `--version`. */
@@ -111,7 +183,7 @@ export function loadConfig(argv: readonly string[] = [], env: Env = {}): Gateway
   return cl.config;
 }
 
-function toConfig(v: FlagValues, flags: Record<string, string>): GatewayConfig {
+function toConfig(v: FlagValues, ttl: TtlPolicy, flags: Record<string, string>): GatewayConfig {
   return {
     listenAddress: v['web.listen-address'],
     telemetryPath: v['web.telemetry-path'],
@@ -125,6 +197,7 @@ function toConfig(v: FlagValues, flags: Record<string, string>): GatewayConfig {
     maxBodyBytes: v['push.max-body-bytes'],
     logLevel: v['log.level'],
     logFormat: v['log.format'],
+    ttl,
     flags,
   };
 }
@@ -183,6 +256,7 @@ export function usage(): string {
         : `    --${name}=${JSON.stringify(spec.default)}`;
     rows.push([left, `${spec.help}\n${' '.repeat(4)}env ${envVarName(name)}`]);
   }
+  rows.push(...TTL_USAGE);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   const body = rows
     .map(([l, r]) => {

@@ -1,4 +1,4 @@
-import { GroupingKeyError, PushRejectedError } from '@pushgate/core';
+import { GroupingKeyError, InvalidTtlError, PushRejectedError } from '@pushgate/core';
 import { ExpositionParseError } from '@pushgate/exposition';
 import { StoreUnavailableError } from '@pushgate/store';
 import { BodyAbortedError, BodyDecodeError, BodyTooLargeError } from './body';
@@ -19,6 +19,7 @@ export function toErrorReply(err: unknown): ErrorReply {
     err instanceof GroupingKeyError ||
     err instanceof ExpositionParseError ||
     err instanceof PushRejectedError ||
+    err instanceof InvalidTtlError ||
     err instanceof BodyDecodeError
   ) {
     return { status: 400, message: err.message, headers: {}, level: 'warn' };

@@ -1,4 +1,4 @@
-import { toApiGroupsJson } from '@pushgate/core';
+import { toApiGroupsJsonWithTtl } from '@pushgate/core';
 import type { Response } from 'express';
 import type { AppContext } from '../context';
 import { formatRfc3339Nano } from '../go-time';
@@ -48,9 +48,12 @@ export function apiStatusRoute({
   return (_req, res) => sendSuccess(res, data);
 }
 
-/** GET /api/v1/metrics: every group with its families, in upstream's JSON shape. */
+/**
+ * GET /api/v1/metrics: every group with its families, in upstream's JSON shape; groups with a TTL
+ * (extension) also carry `ttl-seconds` and `expires-at`.
+ */
 export function apiMetricsRoute({ store }: Pick<AppContext, 'store'>): RouteHandler {
-  return async (_req, res) => sendSuccess(res, toApiGroupsJson(await store.getGroups()));
+  return async (_req, res) => sendSuccess(res, toApiGroupsJsonWithTtl(await store.getGroups()));
 }
 
 /** OPTIONS on anything below /api/v1/: the CORS preflight answer. */

@@ -1,4 +1,4 @@
-import { type PushMode, PushRejectedError } from '@pushgate/core';
+import { type PushMode, PushRejectedError, resolveTtl, TTL_HEADER } from '@pushgate/core';
 import { readBody } from '../body';
 import type { AppContext } from '../context';
 import { approximateRequestSize } from '../request-size';
@@ -13,6 +13,9 @@ import type { RouteHandler } from './route-handler';
  *
  * Order as upstream: path first (400 before the body is even read), then body, then the store.
  * The answer comes only after the store applied the write: 200, or 400 when it rejected it.
+ *
+ * The group's TTL (extension) is decided here, from the Pushgate-TTL header or the --ttl.* flags,
+ * and stored with the group; a malformed header is a 400 before the body is read.
  *
  * With --push.disable-consistency-check the answer is 202 whatever the store said. Unlike
  * upstream, the store still checks and rejects: nothing inconsistent is ever stored, so scrapes
@@ -31,10 +34,11 @@ export function pushRoute(
     try {
       const labels = groupingKeyFromPath(params, jobBase64);
       res.locals.groupingKey = labels;
+      const ttlSeconds = resolveTtl(config.ttl, labels, req.get(TTL_HEADER));
       const read = await readBody(req, config.maxBodyBytes);
       wireBytes = read.wireBytes;
       const families = decodePushBody(read, req.headers['content-type']);
-      const request = { labels, families, mode, receivedAt: clock() };
+      const request = { labels, families, mode, receivedAt: clock(), ttlSeconds };
       if (!config.disableConsistencyCheck) {
         await store.push(request);
         sendEmpty(res, 200);

@@ -1,4 +1,4 @@
-import { formatGoDuration, parseDuration } from './duration';
+import { formatGoDuration, parseDuration } from './ttl-duration';
 
 describe('parseDuration', () => {
   it.each([
