@@ -374,38 +374,35 @@ export function describeRedisStoreBehaviour(topology: string, env: RedisTestEnvi
       ).toEqual([9, 2]);
     });
 
-    it('merges records of families with awkward names byte for byte', async () => {
+    it('merges records whose HELP and label values hold JSON-special text byte for byte', async () => {
+      // Metric names are plain identifiers (invalid ones are rejected), so what the Lua merge of
+      // JSON records must carry untouched is HELP text and label values.
       const store = node();
-      const names = ['a"b', 'x\ny', 'q",\n"r', 'ü ∑', '\\', '"'];
-      const family = (name: string, value: number): MetricFamily => ({
-        name,
+      const awkward = ['a"b', 'x\ny', 'q",\n"r', 'ü ∑', '\\', '"', '}\n,{'];
+      const family = (i: number, value: number): MetricFamily => ({
+        name: `f${i}`,
+        help: awkward[i],
         type: 'GAUGE',
-        metric: [{ label: [], gauge: { value } }],
+        metric: [{ label: [{ name: 'v', value: awkward[i] ?? '' }], gauge: { value } }],
       });
+      const all = awkward.map((_, i) => family(i, 1));
+      await store.push({ labels: { job: 'n' }, families: all, mode: 'replace', receivedAt: 1 });
       await store.push({
         labels: { job: 'n' },
-        families: names.map((n) => family(n, 1)),
-        mode: 'replace',
-        receivedAt: 1,
-      });
-      await store.push({
-        labels: { job: 'n' },
-        families: [family('q",\n"r', 2), family('"', 2)],
+        families: [family(2, 2), family(5, 2)],
         mode: 'merge',
         receivedAt: 2,
       });
       const [group] = await store.getGroups();
-      expect(
-        Object.fromEntries(
-          names.map((n) => [n, group?.families[n]?.family.metric[0]?.gauge?.value]),
-        ),
-      ).toEqual({
-        'a"b': 1,
-        'x\ny': 1,
-        'q",\n"r': 2,
-        'ü ∑': 1,
-        '\\': 1,
-        '"': 2,
+      awkward.forEach((text, i) => {
+        const stored = group?.families[`f${i}`]?.family;
+        expect(stored?.help).toBe(text);
+        expect(stored?.metric[0]?.label).toEqual([
+          { name: 'instance', value: '' },
+          { name: 'job', value: 'n' },
+          { name: 'v', value: text },
+        ]);
+        expect(stored?.metric[0]?.gauge?.value).toBe(i === 2 || i === 5 ? 2 : 1);
       });
     });
 
