@@ -1,16 +1,13 @@
+import { startClusterServer } from '../support/cluster';
 import { httpRequest, type HttpResponse } from '../support/http-request';
 import { startPushgate } from '../support/pushgate-node';
 import { routePrefixOf, type ServerProcess } from '../support/server-process';
 import { startUpstream } from '../support/upstream-pushgateway';
 import { waitFor } from '../support/wait-for';
 import type { Run, Scenario } from './scenario';
+import { CLUSTER, SELF_CHECK } from './target-mode';
 
-/**
- * `PUSHGATE_DIFF_TARGET=upstream` runs the suite upstream against upstream: every comparison must
- * then hold (which shows the suite compares only what is deterministic), and deliberate
- * differences assert upstream's behaviour on both sides.
- */
-export const SELF_CHECK = process.env.PUSHGATE_DIFF_TARGET === 'upstream';
+export { CLUSTER, SELF_CHECK };
 
 /** Starts one side of a pair (in self-check mode the Pushgate side is upstream too). */
 export async function startTarget(
@@ -18,7 +15,11 @@ export async function startTarget(
   flags: readonly string[],
 ): Promise<GatewayTarget> {
   const server =
-    side === 'upstream' || SELF_CHECK ? await startUpstream(flags) : await startPushgate(flags);
+    side === 'upstream' || SELF_CHECK
+      ? await startUpstream(flags)
+      : CLUSTER
+        ? await startClusterServer(flags)
+        : await startPushgate(flags);
   return new GatewayTarget(side, server, flags);
 }
 

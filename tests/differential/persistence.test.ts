@@ -7,7 +7,7 @@ import { parseText } from '@pushgate/exposition';
 import { assertPromtoolAccepts } from '../support/promtool';
 import { upstreamUnavailableReason } from '../support/upstream-pushgateway';
 import { decoded, viewOf } from './compare';
-import { SELF_CHECK, startTarget, type GatewayTarget } from './gateway-target';
+import { CLUSTER, SELF_CHECK, startTarget, type GatewayTarget } from './gateway-target';
 import type { Run, Scenario } from './scenario';
 import { post, PROTOBUF, protobuf, put } from './steps';
 
@@ -61,7 +61,11 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-const unavailable = upstreamUnavailableReason();
+// In cluster mode the state lives in Redis: --persistence.file is refused with --redis.url, and
+// snapshots (the worker's job) replace it.
+const unavailable = CLUSTER
+  ? 'cluster mode keeps its state in Redis; --persistence.file is a single-node flag'
+  : upstreamUnavailableReason();
 if (unavailable !== undefined) console.warn(`[differential] skipping persistence: ${unavailable}`);
 
 (unavailable === undefined ? describe : describe.skip)(

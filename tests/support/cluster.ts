@@ -23,7 +23,10 @@ export interface ClusterOptions {
    * (`--appendonly yes --appendfsync always`), so a Redis restart loses nothing acknowledged.
    */
   aof?: boolean;
-  /** Flags for every node, after `--web.listen-address` and `--redis.url`. */
+  /**
+   * Flags for every node, after `--web.listen-address`, `--redis.url` and
+   * `--web.node-metrics-address` (each node gets a port of its own for the latter).
+   */
   extraFlags?: readonly string[];
 }
 
@@ -33,6 +36,8 @@ export interface ClusterNode {
   readonly url: string;
   /** `127.0.0.1:PORT`, as nginx's upstream block names it. */
   readonly address: string;
+  /** The node's own metrics listener (`--web.node-metrics-address`), not behind nginx. */
+  readonly metricsUrl: string;
   /** False after killNode until restartNode, and once the node exited by itself. */
   readonly running: boolean;
   /** The node exited without being told to (e.g. after `/-/quit`). */
@@ -75,10 +80,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
     if (redis) cleanup.push(() => redis.stop());
     const redisUrl = opts.redisUrl ?? (redis as OwnRedis).url;
 
-    const flags = [`--redis.url=${redisUrl}`, ...(opts.extraFlags ?? [])];
     const nodes: NodeProcess[] = [];
     for (let i = 0; i < (opts.nodes ?? 3); i++) {
-      const node = new NodeProcess(await freePort(), flags);
+      const [port, metricsPort] = [await freePort(), await freePort()];
+      const flags = [
+        `--redis.url=${redisUrl}`,
+        // Every node needs its own: the cluster-mode default (:9096) is one port per host.
+        `--web.node-metrics-address=127.0.0.1:${metricsPort}`,
+        ...(opts.extraFlags ?? []),
+      ];
+      const node = new NodeProcess(port, metricsPort, flags);
       nodes.push(node);
       cleanup.push(() => node.stop());
     }
@@ -175,6 +186,7 @@ class OwnRedis {
 class NodeProcess implements ClusterNode {
   readonly address: string;
   readonly url: string;
+  readonly metricsUrl: string;
   private readonly readyPath: string;
   private child: ChildProcess | undefined;
   private log = '';
@@ -182,10 +194,12 @@ class NodeProcess implements ClusterNode {
 
   constructor(
     port: number,
+    metricsPort: number,
     private readonly flags: readonly string[],
   ) {
     this.address = `127.0.0.1:${port}`;
     this.url = `http://${this.address}`;
+    this.metricsUrl = `http://127.0.0.1:${metricsPort}`;
     this.readyPath = `${routePrefixOf(flags)}/-/ready`;
   }
 
@@ -205,9 +219,10 @@ class NodeProcess implements ClusterNode {
   async start(): Promise<void> {
     if (this.child) throw new Error(`node ${this.address} is already running`);
     this.exitedBySelf = false;
-    // PUSHGATE_* variables would configure the node behind the test's back.
+    // PUSHGATE_* variables (and REDIS_URL, which jest's global setup sets and the gateway reads
+    // as a fallback) would configure the node behind the test's back.
     const env = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('PUSHGATE_')),
+      Object.entries(process.env).filter(([k]) => !k.startsWith('PUSHGATE_') && k !== 'REDIS_URL'),
     );
     const child = spawn(
       process.execPath,

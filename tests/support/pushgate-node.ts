@@ -41,9 +41,11 @@ export function buildPushgate(): Promise<void> {
  */
 export async function startPushgate(flags: readonly string[] = []): Promise<ServerProcess> {
   await buildPushgate();
-  // PUSHGATE_* variables would configure the node behind the test's back.
+  // PUSHGATE_* variables, and REDIS_URL (which jest's global setup sets and the gateway honours),
+  // would configure the node behind the test's back: a single node must use the in-memory store
+  // unless the test passes --redis.url itself.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('PUSHGATE_')),
+    Object.entries(process.env).filter(([k]) => !k.startsWith('PUSHGATE_') && k !== 'REDIS_URL'),
   );
   return startServerProcess({
     label: 'pushgate node',

@@ -49,3 +49,9 @@ export {
   type TtlRule,
 } from './ttl-policy';
 export { API_TTL_KEY, API_EXPIRES_KEY, toApiGroupsJsonWithTtl } from './ttl-api';
+export {
+  ScrapeModel,
+  type ScrapeModelOptions,
+  type ScrapeSnapshot,
+  type ScrapeSegment,
+} from './scrape-model';

@@ -29,7 +29,6 @@ import {
 const GOLDEN_DIR = join(__dirname, 'golden');
 const PROTOBUF = SCRAPE_CONTENT_TYPES['protobuf-delimited'];
 // An opt-in switch for a developer regenerating the golden files; tests otherwise read no env.
-// eslint-disable-next-line no-restricted-properties
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 if (!upstreamAvailable()) {

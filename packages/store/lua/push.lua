@@ -9,8 +9,12 @@
   KEYS[3] series    HASH  series key -> owning group hash               (index slot)
   KEYS[4] seq       STRING global change counter                        (index slot)
   KEYS[5] gc        ZSET  "<shard>:<tx>" of superseded blobs -> time    (index slot)
-  KEYS[6] group     HASH  this group's families -> "<TYPE> <series keys>" (index slot)
-  KEYS[7] blobs     HASH  tx -> blob, of this group's shard
+  KEYS[6] changed   ZSET  group hash -> version of its last change       (index slot)
+  KEYS[7] removed   ZSET  group hash -> version of its deletion          (index slot)
+  KEYS[8] feed      HASH  the change feed's floor and epoch              (index slot)
+  KEYS[9] group     HASH  this group's families -> "<TYPE> <series keys>" (index slot)
+  KEYS[10] blobs    HASH  tx -> blob, of this group's shard
+  KEYS[11] expiry   ZSET  group hash -> expiresAt (includes/expiry.lua)  (index slot)
 
   ARGV: the common write (see includes/write.lua), then
     tx                 field for the new blob
@@ -19,17 +23,24 @@
 
   Returns { code, seq, due gc entries, family answers, series answers }, code one of
     1 APPLIED, 2 REJECTED (failure recorded), 3 REJECTED_BY_GROUPING_KEY (nothing recorded),
-    5 GROUP_HASH_COLLISION (nothing changed)
+    5 GROUP_HASH_COLLISION (nothing changed), 8 SWEEP_NEEDED (a rule broken while groups were
+    due; nothing recorded: sweep at the same `now` and push again)
+  A group expired at `now` is removed first, as delete.lua would, whatever the outcome.
 ]]
 --- @include "meta"
 --- @include "blob"
 --- @include "index"
+--- @include "changes"
+--- @include "remove"
+--- @include "expiry"
 --- @include "write"
 
 local k = {
-  groups = KEYS[1], families = KEYS[2], series = KEYS[3], seq = KEYS[4], gc = KEYS[5], group = KEYS[6],
+  groups = KEYS[1], families = KEYS[2], series = KEYS[3], seq = KEYS[4], gc = KEYS[5],
+  changed = KEYS[6], removed = KEYS[7], feed = KEYS[8], group = KEYS[9],
 }
-local blobs = KEYS[7]
+local blobs = KEYS[10]
+k.expiry = KEYS[11]
 local w, i = read_write(ARGV)
 local tx = ARGV[i]
 local replacedEncoded, records = {}, {}

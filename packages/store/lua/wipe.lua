@@ -5,7 +5,9 @@
   Per-group family hashes are named "<group key prefix><h>"; they share the index slot's hash
   tag, so touching them from here is legal in a cluster.
 
-  KEYS[1..5] groups, families, series, seq, gc          as in push.lua (all in the index slot)
+  KEYS[1..8] groups, families, series, seq, gc, changed, removed, feed
+             as in push.lua (all in the index slot)
+  KEYS[9]    expiry, as in push.lua (index slot)
 
   ARGV
     group key prefix   e.g. "{pushgate}:g:"
@@ -13,6 +15,7 @@
   Returns { 1 APPLIED, seq, blobs to delete as "<shard>:<tx>" }.
 ]]
 --- @include "meta"
+--- @include "changes"
 
 local APPLIED = 1
 local prefix = ARGV[1]
@@ -24,6 +27,7 @@ for j = 1, #all, 2 do
   if m.tx ~= '-' then refs[#refs + 1] = shard_of(h) .. ':' .. m.tx end
 end
 for _, ref in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do refs[#refs + 1] = ref end
-redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[5])
+redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9])
 local seq = redis.call('INCR', KEYS[4])
+changes_reset({ changed = KEYS[6], removed = KEYS[7], feed = KEYS[8] }, seq)
 return { APPLIED, seq, refs }

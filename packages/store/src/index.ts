@@ -11,3 +11,10 @@ export { GroupHashCollisionError, RedisStoreProtocolError } from './redis-errors
 export { SnapshotDirectory, type SnapshotEntry } from './snapshot-dir';
 export { readSnapshot, writeSnapshot } from './snapshot-file';
 export { SnapshotError, SnapshotCorruptError } from './snapshot-errors';
+export {
+  hasChangeFeed,
+  type ChangeFeed,
+  type ChangeFeedSource,
+  type ChangedGroup,
+  type StoreChanges,
+} from './change-feed';

@@ -20,7 +20,9 @@ import {
   type PushRequest,
   type ReservedFamilies,
 } from '@pushgate/core';
+import type { ChangeFeed, ChangeFeedSource } from './change-feed';
 import { cloneFamily, cloneGroup } from './memory-clone';
+import { MemoryChangeLog } from './memory-changes';
 import { ExpiryQueue } from './memory-expiry';
 import { ConsistencyIndex, IndexConflictError } from './memory-index';
 import {
@@ -68,7 +70,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * earliest expiry deletes due groups when nothing else happens, so that their memory is freed and
  * the persistence file follows. `sweepExpired` is therefore rarely left with work to do here.
  */
-export class MemoryMetricStore implements MaintainableMetricStore {
+export class MemoryMetricStore implements MaintainableMetricStore, ChangeFeedSource {
   /** Why the persistence file could not be restored, if it could not. */
   readonly restoreError: PersistenceError | undefined;
 
@@ -80,6 +82,8 @@ export class MemoryMetricStore implements MaintainableMetricStore {
   /** The pending expiry timer: when it fires (ms) and how to cancel it. */
   private expiryTimer: { atMs: number; cancel: () => void } | undefined;
   private readonly persistence: PersistenceScheduler | undefined;
+  /** Open change feeds (the gateway's scrape cache), told about every write. */
+  private readonly changes = new MemoryChangeLog();
   /** Group ids in order, kept until the set of groups changes. */
   private sortedIds: string[] | undefined;
   private closed = false;
@@ -142,6 +146,7 @@ export class MemoryMetricStore implements MaintainableMetricStore {
     this.index.clear();
     this.expiries.clear();
     this.sortedIds = undefined;
+    this.changes.wiped();
     this.persistence?.changed();
   }
 
@@ -186,6 +191,18 @@ export class MemoryMetricStore implements MaintainableMetricStore {
     return !this.closed;
   }
 
+  /**
+   * A feed of the groups written from now on (its first `next()` reports every group), reading
+   * the stored objects without copying them (see change-feed.ts).
+   */
+  changeFeed(): ChangeFeed {
+    return this.changes.open({
+      ids: () => this.groups.keys(),
+      get: (id) => this.groups.get(id),
+      nowSeconds: () => this.nowSeconds(),
+    });
+  }
+
   /** Writes the last changes to the persistence file (if any) and refuses further use. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -209,6 +226,7 @@ export class MemoryMetricStore implements MaintainableMetricStore {
     if ((before === undefined) !== (group === undefined)) this.sortedIds = undefined;
     this.expiries.set(id, group?.expiry?.expiresAt);
     if (group?.expiry !== undefined) this.armExpiryTimer();
+    this.changes.changed(id);
     this.persistence?.changed();
   }
 

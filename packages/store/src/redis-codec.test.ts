@@ -151,6 +151,11 @@ describe('redis-codec', () => {
       labels: { job: 'j', x: 'a b' },
     });
     expect(decodeMeta('- 0 3 3 3 7\n{"job":"j"}').tx).toBeUndefined();
+    expect(decodeMeta('- 0 3 3 3 7\n{"job":"j"}')).not.toHaveProperty('expiry');
+    expect(decodeMeta('- 0 3 3 3 7 90 1700000090.25\n{"job":"j"}').expiry).toEqual({
+      ttlSeconds: 90,
+      expiresAt: 1700000090.25,
+    });
     expect(() => decodeMeta('garbage')).toThrow(/malformed group metadata/);
   });
 });

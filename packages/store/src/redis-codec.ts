@@ -1,5 +1,5 @@
 import type { Exemplar, Histogram, Metric, MetricFamily } from '@pushgate/exposition';
-import type { GroupingLabels, StoredFamily } from '@pushgate/core';
+import type { GroupExpiry, GroupingLabels, StoredFamily } from '@pushgate/core';
 
 /**
  * How groups are serialised in Redis.
@@ -123,14 +123,17 @@ export interface GroupMeta {
   /** Global change counter value of the group's last change. */
   version: number;
   labels: GroupingLabels;
+  /** The group's TTL and expiry time; absent for a group that never expires. */
+  expiry?: GroupExpiry;
 }
 
-const META = /^(\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\n/;
+/** Six fields, then TTL and expiry time for a group that expires (lua/includes/meta.lua). */
+const META = /^(\S+) (\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+) (\S+))?\n/;
 
 export function decodeMeta(s: string): GroupMeta {
   const m = META.exec(s);
   if (!m) throw new Error(`malformed group metadata in Redis: ${JSON.stringify(s.slice(0, 80))}`);
-  const [head, tx, pv, pt, fv, ft, v] = m as unknown as [
+  const [head, tx, pv, pt, fv, ft, v, ttl, expiresAt] = m as unknown as [
     string,
     string,
     string,
@@ -138,8 +141,10 @@ export function decodeMeta(s: string): GroupMeta {
     string,
     string,
     string,
+    string | undefined,
+    string | undefined,
   ];
-  return {
+  const meta: GroupMeta = {
     tx: tx === '-' ? undefined : tx,
     pushValue: Number(pv),
     pushTime: Number(pt),
@@ -148,6 +153,14 @@ export function decodeMeta(s: string): GroupMeta {
     version: Number(v),
     labels: JSON.parse(s.slice(head.length)) as GroupingLabels,
   };
+  if (ttl !== undefined && expiresAt !== undefined)
+    meta.expiry = { ttlSeconds: Number(ttl), expiresAt: Number(expiresAt) };
+  return meta;
+}
+
+/** True when the group `meta` describes is expired at `nowSeconds` (core `isExpired`). */
+export function metaExpired(meta: GroupMeta, nowSeconds: number): boolean {
+  return meta.expiry !== undefined && meta.expiry.expiresAt <= nowSeconds;
 }
 
 /**

@@ -19,6 +19,17 @@ export const ScriptCode = {
   BASE_GONE: 6,
   /** delete.lua: no such group; nothing changed. */
   NO_SUCH_GROUP: 7,
+  /**
+   * A rule was broken while groups were due (expired, not swept yet), so perhaps only by them;
+   * nothing was recorded. The client sweeps at the same time and runs the write again.
+   */
+  SWEEP_NEEDED: 8,
+  /** restore.lua: a live group holds the grouping key; nothing changed. */
+  GROUP_EXISTS: 9,
+  /** restore.lua: the group's expiry time has passed; nothing changed. */
+  GROUP_EXPIRED: 10,
+  /** restore.lua: the group clashes with the store (types, series); nothing changed. */
+  RESTORE_CONFLICT: 11,
 } as const;
 
 export type ScriptCode = (typeof ScriptCode)[keyof typeof ScriptCode];

@@ -33,7 +33,8 @@ export function seriesKey(seriesId: string): string {
  * Every key name the Redis store uses, built in this one place.
  *
  * Index slot (hash tag `{<prefix>}`, one slot): the group table, the consistency indexes, the
- * change counter and the blob collector: everything the atomic write scripts read and write.
+ * change counter, the change feed and the blob collector: everything the atomic write scripts
+ * read and write.
  * Blob shards (hash tags `{<prefix>:<shard>}`): the groups' immutable blobs, spread over slots.
  */
 export class RedisKeys {
@@ -47,8 +48,23 @@ export class RedisKeys {
   readonly seq: string;
   /** ZSET "<shard>:<tx>" of superseded blobs → time they were superseded (ms). */
   readonly gc: string;
+  /** Change feed: ZSET group hash → version of the group's last change. */
+  readonly changed: string;
+  /** Change feed: ZSET group hash → version of its deletion (the newest tombstones). */
+  readonly removed: string;
+  /**
+   * Change feed: HASH with `floor` (the oldest version from which `changed` and `removed` are
+   * complete) and `epoch` (when the counter started: tells a Redis that lost its data and counts
+   * again from 1 apart from the one a reader knew).
+   */
+  readonly feed: string;
   /** Prefix of the per-group family hashes (family → "<TYPE> <series keys>"). */
   readonly groupFamiliesPrefix: string;
+  /**
+   * Expiry: ZSET group hash → expiresAt (Unix s) of every group with a TTL (lua/includes/expiry.lua).
+   * Not in indexKeys(): the scripts that keep it take it after their other keys.
+   */
+  readonly expiry: string;
 
   constructor(readonly prefix: string) {
     if (prefix === '' || /[{}]/.test(prefix)) {
@@ -62,7 +78,11 @@ export class RedisKeys {
     this.series = `${index}:series`;
     this.seq = `${index}:seq`;
     this.gc = `${index}:gc`;
+    this.changed = `${index}:changed`;
+    this.removed = `${index}:removed`;
+    this.feed = `${index}:feed`;
     this.groupFamiliesPrefix = `${index}:g:`;
+    this.expiry = `${index}:expiry`;
   }
 
   /** HASH family name → "<TYPE> <series keys>" of one group (index slot). */
@@ -82,6 +102,15 @@ export class RedisKeys {
 
   /** The index-slot keys every write script takes first, in script order. */
   indexKeys(): string[] {
-    return [this.groups, this.families, this.series, this.seq, this.gc];
+    return [
+      this.groups,
+      this.families,
+      this.series,
+      this.seq,
+      this.gc,
+      this.changed,
+      this.removed,
+      this.feed,
+    ];
   }
 }

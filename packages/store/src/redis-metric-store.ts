@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import {
+  expiryAfterPush,
   groupId,
   preparePush,
   type GroupingLabels,
@@ -8,7 +9,13 @@ import {
   type ReservedFamilies,
   UPSTREAM_OWN_FAMILIES,
 } from '@pushgate/core';
-import { StoreUnavailableError, type MetricStore } from './metric-store';
+import type { ChangeFeed, ChangeFeedSource } from './change-feed';
+import {
+  StoreUnavailableError,
+  type MaintainableMetricStore,
+  type RestoreResult,
+  type SweepResult,
+} from './metric-store';
 import { deleteBlobs } from './redis-blob-gc';
 import { bookkeepingFamilies } from './redis-bookkeeping';
 import { encodeLabels } from './redis-codec';
@@ -27,6 +34,7 @@ import {
   toStoreError,
 } from './redis-errors';
 import { groupHash, RedisKeys } from './redis-keys';
+import { RedisChangeFeed } from './redis-changes';
 import { readGroups } from './redis-reader';
 import { GroupQueue } from './redis-group-queue';
 import { collectOrphans } from './redis-orphans';
@@ -35,6 +43,9 @@ import { parseWriteReply, type WriteReply } from './redis-replies';
 import { SCRIPTS } from './redis-scripts';
 import { planWrite } from './redis-write-plan';
 import { writeCluster, writeStandalone } from './redis-writer';
+// Expiry and restore (MaintainableMetricStore).
+import { planRestore, restoreAll, restoreGroup, restoreOutcome } from './redis-restore';
+import { runSweepingDue, sweepBatch, WRITE_SWEEP_BATCH } from './redis-ttl';
 
 /** Options of {@link RedisMetricStore}. */
 export interface RedisMetricStoreOptions {
@@ -56,6 +67,11 @@ export interface RedisMetricStoreOptions {
   /** How long a superseded blob stays readable for readers that listed it before. Default 10000. */
   blobGraceMs?: number;
   /**
+   * This node's clock (ms since the epoch) for expiry: reads leave out groups expired by it and
+   * writes judge expired groups by it. Default `Date.now`. Keep nodes NTP-synchronised.
+   */
+  now?: () => number;
+  /**
    * Called with connection errors ioredis reports while it reconnects in the background (for
    * logging; operations already fail with StoreUnavailableError).
    */
@@ -70,8 +86,9 @@ const GC_BATCH = 100;
  * gateway nodes. Every write is decided and applied atomically by a Lua script against indexes
  * kept in Redis, so the cross-group rules hold across nodes at O(size of the push); reads are
  * consistent snapshots. The layout and guarantees are in docs/architecture.md (Redis model).
+ * Group expiry, the sweep and restore (MaintainableMetricStore) judge time by the `now` option.
  */
-export class RedisMetricStore implements MetricStore {
+export class RedisMetricStore implements MaintainableMetricStore, ChangeFeedSource {
   private readonly client: Redis | Cluster;
   private readonly ownsClient: boolean;
   private readonly cluster: boolean;
@@ -79,6 +96,7 @@ export class RedisMetricStore implements MetricStore {
   private readonly reserved: ReservedFamilies;
   private readonly timeoutMs: number;
   private readonly gc: { graceMs: number; batch: number };
+  private readonly now: () => number;
   /** The last connection-level error, for diagnostics; ioredis reports them as events. */
   lastError: Error | undefined;
   /**
@@ -89,6 +107,11 @@ export class RedisMetricStore implements MetricStore {
   private readonly onError: (err: Error) => void;
   /** Cluster only: this node's POSTs, one at a time per group (see GroupQueue). */
   private readonly posts = new GroupQueue();
+  /**
+   * The wait for the client's first connection, shared by the operations issued meanwhile; done
+   * once (connected or not), so afterwards an unreachable Redis fails operations fast.
+   */
+  private firstConnect: Promise<void> | undefined;
 
   /**
    * Creates the store and waits until Redis answers or the operation timeout passes; it never
@@ -118,6 +141,7 @@ export class RedisMetricStore implements MetricStore {
     this.reserved = options.reserved ?? UPSTREAM_OWN_FAMILIES;
     this.timeoutMs = options.operationTimeoutMs ?? 5000;
     this.gc = { graceMs: options.blobGraceMs ?? 10000, batch: GC_BATCH };
+    this.now = options.now ?? Date.now;
     // Without a listener an 'error' event would be fatal; ioredis keeps reconnecting on its own.
     this.client.on('error', this.onError);
     if (this.cluster) this.client.on('node error', this.onError);
@@ -125,12 +149,16 @@ export class RedisMetricStore implements MetricStore {
 
   async push(request: PushRequest): Promise<void> {
     const prepared = preparePush(request, this.reserved);
-    const plan = planWrite(prepared, this.gc);
-    const reply = await this.run(() => {
-      if (!this.cluster) return writeStandalone(this.client, this.keys, plan);
-      if (prepared.mode === 'replace') return writeCluster(this.client, this.keys, plan);
-      return this.posts.run(plan.h, () => writeCluster(this.client, this.keys, plan));
-    });
+    const nowSeconds = this.nowSeconds();
+    const expiry = expiryAfterPush(request.ttlSeconds, request.receivedAt);
+    const plan = planWrite(prepared, this.gc, { expiry, nowSeconds });
+    const reply = await this.sweepingDue(nowSeconds, () =>
+      this.run(() => {
+        if (!this.cluster) return writeStandalone(this.client, this.keys, plan);
+        if (prepared.mode === 'replace') return writeCluster(this.client, this.keys, plan);
+        return this.posts.run(plan.h, () => writeCluster(this.client, this.keys, plan));
+      }),
+    );
     await this.applied(reply);
     switch (reply.code) {
       case ScriptCode.APPLIED:
@@ -154,7 +182,7 @@ export class RedisMetricStore implements MetricStore {
         'delete',
         await SCRIPTS.delete.run(
           this.client,
-          [...this.keys.indexKeys(), this.keys.groupFamilies(h)],
+          [...this.keys.indexKeys(), this.keys.groupFamilies(h), this.keys.expiry],
           [h, encodeLabels(labels), this.gc.graceMs, this.gc.batch],
         ),
       ),
@@ -169,15 +197,85 @@ export class RedisMetricStore implements MetricStore {
     const reply = await this.run(async () =>
       parseWriteReply(
         'wipe',
-        await SCRIPTS.wipe.run(this.client, this.keys.indexKeys(), [this.keys.groupFamiliesPrefix]),
+        await SCRIPTS.wipe.run(
+          this.client,
+          [...this.keys.indexKeys(), this.keys.expiry],
+          [this.keys.groupFamiliesPrefix],
+        ),
       ),
     );
     await this.applied(reply);
   }
 
   getGroups(): Promise<MetricGroup[]> {
-    return this.run(() => readGroups(this.client, this.keys, bookkeepingFamilies));
+    const nowSeconds = this.nowSeconds();
+    return this.run(() => readGroups(this.client, this.keys, bookkeepingFamilies, nowSeconds));
   }
+
+  /**
+   * A feed of what changed in the store (every node's writes) since the reader last asked, read
+   * from the change-feed keys the write scripts keep (see redis-changes.ts).
+   */
+  changeFeed(): ChangeFeed {
+    return new RedisChangeFeed({
+      client: this.client,
+      keys: this.keys,
+      bookkeeping: bookkeepingFamilies,
+      run: (operation) => this.run(operation),
+      nowSeconds: () => this.nowSeconds(),
+    });
+  }
+
+  // ---- Expiry and restore (MaintainableMetricStore; redis-ttl.ts, redis-restore.ts) ----
+
+  /**
+   * Deletes up to `batchSize` groups expired at `nowSeconds`, earliest first, in one script that
+   * re-checks each group's expiry and deletes it as `delete` does (sweep.lua).
+   */
+  async sweepExpired(nowSeconds: number, batchSize: number): Promise<SweepResult> {
+    const reply = await this.run(() =>
+      sweepBatch(this.client, this.keys, nowSeconds, batchSize, this.gc),
+    );
+    await this.applied(reply);
+    return { deleted: reply.deleted, more: reply.more };
+  }
+
+  /**
+   * Restores snapshot groups into free grouping keys (restore.lua, one group per script, a few at
+   * a time), each judged by this node's clock when its turn comes.
+   */
+  async restoreGroups(groups: readonly MetricGroup[]): Promise<RestoreResult> {
+    return restoreAll(groups, async (group) => {
+      const nowSeconds = this.nowSeconds();
+      const plan = planRestore(group, nowSeconds, this.gc);
+      const reply = await this.sweepingDue(nowSeconds, () =>
+        this.run(() => restoreGroup(this.client, this.keys, plan)),
+      );
+      await this.applied(reply);
+      return restoreOutcome(reply.code);
+    });
+  }
+
+  private nowSeconds(): number {
+    return this.now() / 1000;
+  }
+
+  /**
+   * Runs a write script; if it broke a rule while groups were due (SWEEP_NEEDED, nothing
+   * recorded), sweeps every group due at `nowSeconds` and runs it again (see runSweepingDue).
+   */
+  private sweepingDue(nowSeconds: number, write: () => Promise<WriteReply>): Promise<WriteReply> {
+    return runSweepingDue(
+      write,
+      async () => {
+        let more = true;
+        while (more) more = (await this.sweepExpired(nowSeconds, WRITE_SWEEP_BATCH)).more;
+      },
+      (reply) => this.applied(reply),
+    );
+  }
+
+  // ---- end of expiry and restore ----
 
   /**
    * The store's change counter: it grows with every applied write (push, recorded failure,
@@ -191,7 +289,8 @@ export class RedisMetricStore implements MetricStore {
   /**
    * Maintenance, for a periodic job (never a request path): deletes blobs a cluster node staged
    * but never committed or settled because it died in between, staged more than `olderThanMs`
-   * ago (default 15 minutes). Returns how many were deleted. Standalone Redis never leaves any.
+   * ago (default 15 minutes). Returns how many were deleted. On standalone Redis only a restore
+   * interrupted between its two steps (redis-restore.ts) can leave one.
    */
   async collectOrphans(olderThanMs = 15 * 60_000): Promise<number> {
     return collectOrphans(this.client, this.keys, olderThanMs);
@@ -206,7 +305,6 @@ export class RedisMetricStore implements MetricStore {
   async ready(): Promise<boolean> {
     try {
       await this.run(async () => {
-        await firstConnection(this.client, Math.min(this.timeoutMs, 1000));
         if (isCluster(this.client)) await pingMasters(this.client);
         else await this.client.ping();
       });
@@ -238,12 +336,22 @@ export class RedisMetricStore implements MetricStore {
       );
     });
     try {
-      return await Promise.race([operation(), timeout]);
+      return await Promise.race([this.connectedOnce().then(operation), timeout]);
     } catch (err) {
       throw toStoreError(err);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Resolves once the client made its first connection, or up to a second after the first
+   * operation found it still connecting: a client created with the store (fail-fast, no offline
+   * queue) would otherwise refuse the operations of a store that was just created.
+   */
+  private connectedOnce(): Promise<void> {
+    this.firstConnect ??= firstConnection(this.client, Math.min(this.timeoutMs, 1000));
+    return this.firstConnect;
   }
 
   /**

@@ -50,9 +50,13 @@ export class RedisScript {
 
 /** The store's scripts, one per operation (see each file's header for KEYS, ARGV, results). */
 export const SCRIPTS = {
-  push: new RedisScript('push', 7),
+  push: new RedisScript('push', 11),
   stage: new RedisScript('stage', 2),
-  commit: new RedisScript('commit', 6),
-  delete: new RedisScript('delete', 6),
-  wipe: new RedisScript('wipe', 5),
+  commit: new RedisScript('commit', 10),
+  delete: new RedisScript('delete', 10),
+  wipe: new RedisScript('wipe', 9),
+  changesSince: new RedisScript('changes-since', 5),
+  // Expiry and restore (src/redis-ttl.ts, src/redis-restore.ts).
+  sweep: new RedisScript('sweep', 9),
+  restore: new RedisScript('restore', 10),
 } as const;

@@ -5,13 +5,14 @@ import { groupHash, seriesKey, shardOf } from './redis-keys';
 import { planWrite } from './redis-write-plan';
 
 const GC = { graceMs: 10000, batch: 100 };
+const NO_TTL = { expiry: undefined, nowSeconds: 1700000000.5 };
 
 function plan(body: string, mode: PushMode = 'replace') {
   const prepared = preparePush(
     { labels: { job: 'j' }, families: parseText(body), mode, receivedAt: 1700000000.25 },
     new Map(),
   );
-  return { prepared, plan: planWrite(prepared, GC) };
+  return { prepared, plan: planWrite(prepared, GC, NO_TTL) };
 }
 
 /** The (name, type, bookkeeping, keys) quadruples of the plan's ARGV. */
@@ -70,6 +71,7 @@ describe(planWrite, () => {
         index: { ...prepared.index, replacedFamilies: ['e'] },
       },
       GC,
+      NO_TTL,
     );
     expect(families(p.args).map(([name]) => name)).toEqual([
       'push_time_seconds',
@@ -98,8 +100,21 @@ describe(planWrite, () => {
 
   it('refuses a push whose index core computed differently', () => {
     const { prepared } = plan('a 1\n');
-    expect(() => planWrite({ ...prepared, index: { ...prepared.index, series: [] } }, GC)).toThrow(
-      /push index mismatch/,
-    );
+    expect(() =>
+      planWrite({ ...prepared, index: { ...prepared.index, series: [] } }, GC, NO_TTL),
+    ).toThrow(/push index mismatch/);
+  });
+
+  it.each([
+    [{ expiry: undefined, nowSeconds: 1700000000.5 }, ['-', '-', '1700000000.5']],
+    [
+      { expiry: { ttlSeconds: 90, expiresAt: 1700000090.25 }, nowSeconds: 1700000001 },
+      ['90', '1700000090.25', '1700000001'],
+    ],
+  ])('ends the common ARGV with the expiry and the clock: %j', (time, tail) => {
+    const { prepared } = plan('a 1\n');
+    const p = planWrite(prepared, GC, time);
+    expect(p.args.slice(-3)).toEqual(tail);
+    expect(p.nowSeconds).toBe(time.nowSeconds);
   });
 });

@@ -3,6 +3,7 @@ import {
   PUSH_FAILURE_TIME_SECONDS,
   PUSH_TIME_SECONDS,
   seriesId,
+  type GroupExpiry,
   type PreparedPush,
 } from '@pushgate/core';
 import type { MetricFamily } from '@pushgate/exposition';
@@ -22,6 +23,16 @@ export interface WritePlan {
   records: string[];
   /** POST: JSON-encoded names of the pushed families, whose stored records the merge drops. */
   replacedEncoded: string[];
+  /** The node's clock (Unix s) at which the write judges expiry, in the script and in the client. */
+  nowSeconds: number;
+}
+
+/** When a write happens, for expiry: the group's expiry if the write stores one, and the clock. */
+export interface WriteTime {
+  /** Core `expiryAfterPush` of the push (also what a failure gives a group it creates). */
+  expiry: GroupExpiry | undefined;
+  /** The node's clock, Unix seconds. */
+  nowSeconds: number;
 }
 
 const BOOKKEEPING = [PUSH_TIME_SECONDS, PUSH_FAILURE_TIME_SECONDS] as const;
@@ -30,11 +41,12 @@ const BOOKKEEPING = [PUSH_TIME_SECONDS, PUSH_FAILURE_TIME_SECONDS] as const;
  * Builds the write for `prepared`. The index entries are core's (`prepared.index`), grouped by
  * family so the scripts can later release exactly the series of a replaced family: each family
  * the write leaves in the group, with its type and its series keys, the bookkeeping gauges
- * flagged so a conflict on them is blamed on the grouping key.
+ * flagged so a conflict on them is blamed on the grouping key. Then the expiry and the clock.
  */
 export function planWrite(
   prepared: PreparedPush,
   gc: { graceMs: number; batch: number },
+  time: WriteTime,
 ): WritePlan {
   const h = groupHash(prepared.groupId);
   const families = indexedFamilies(prepared);
@@ -53,6 +65,12 @@ export function planWrite(
   ];
   for (const f of families) args.push(f.name, f.type, f.bookkeeping ? '1' : '0', f.keys);
   args.push(replaced.length, ...replaced);
+  const { expiry, nowSeconds } = time;
+  args.push(
+    expiry === undefined ? '-' : String(expiry.ttlSeconds),
+    expiry === undefined ? '-' : String(expiry.expiresAt),
+    String(nowSeconds),
+  );
   return {
     prepared,
     h,
@@ -63,6 +81,7 @@ export function planWrite(
       : prepared.families.map((family) => encodeRecord({ family, timestamp: prepared.receivedAt })),
     replacedEncoded:
       rejected || prepared.mode !== 'merge' ? [] : prepared.families.map((f) => encodeName(f.name)),
+    nowSeconds,
   };
 }
 

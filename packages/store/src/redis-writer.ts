@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError } from './metric-store';
-import { decodeMeta } from './redis-codec';
+import { decodeMeta, metaExpired } from './redis-codec';
 import { ScriptCode } from './redis-errors';
 import type { RedisKeys } from './redis-keys';
 import { parseStageReply, parseWriteReply, type WriteReply } from './redis-replies';
@@ -18,7 +18,7 @@ function backoff(attempt: number): Promise<void> {
 }
 
 /** A fresh, unique blob field: 64 random bits, so no two writes (or nodes) ever share one. */
-function newTx(): string {
+export function newTx(): string {
   return randomBytes(8).toString('hex');
 }
 
@@ -33,7 +33,7 @@ export async function writeStandalone(
 ): Promise<WriteReply> {
   const reply = await SCRIPTS.push.run(
     client,
-    [...keys.indexKeys(), keys.groupFamilies(plan.h), keys.blobs(plan.shard)],
+    [...keys.indexKeys(), keys.groupFamilies(plan.h), keys.blobs(plan.shard), keys.expiry],
     [
       ...plan.args,
       newTx(),
@@ -65,7 +65,7 @@ export async function writeCluster(
     let base = '*';
     let staged = '-';
     if (setsBlob) {
-      if (mode === 'merge') base = await currentTx(client, keys, plan.h);
+      if (mode === 'merge') base = await currentTx(client, keys, plan.h, plan.nowSeconds);
       const stage = parseStageReply(
         await SCRIPTS.stage.run(
           client,
@@ -89,7 +89,7 @@ export async function writeCluster(
       'commit',
       await SCRIPTS.commit.run(
         client,
-        [...keys.indexKeys(), keys.groupFamilies(plan.h)],
+        [...keys.indexKeys(), keys.groupFamilies(plan.h), keys.expiry],
         [...plan.args, setsBlob ? 'set' : 'keep', staged, base],
       ),
     );
@@ -101,9 +101,19 @@ export async function writeCluster(
   );
 }
 
-async function currentTx(client: Redis | Cluster, keys: RedisKeys, h: string): Promise<string> {
-  const meta = await client.hget(keys.groups, h);
-  return (meta === null ? undefined : decodeMeta(meta).tx) ?? '-';
+/**
+ * The blob a POST merges into: the group's, or none ("-") when it has none or is expired at the
+ * write's time (commit.lua, judging by the same time, removes it first and then holds none).
+ */
+async function currentTx(
+  client: Redis | Cluster,
+  keys: RedisKeys,
+  h: string,
+  nowSeconds: number,
+): Promise<string> {
+  const stored = await client.hget(keys.groups, h);
+  const meta = stored === null ? undefined : decodeMeta(stored);
+  return (meta === undefined || metaExpired(meta, nowSeconds) ? undefined : meta.tx) ?? '-';
 }
 
 /**
@@ -111,7 +121,7 @@ async function currentTx(client: Redis | Cluster, keys: RedisKeys, h: string): P
  * shard's staging list, and delete it if it is garbage. Best effort, like all collection: what is
  * left behind is unreferenced and invisible.
  */
-async function settle(
+export async function settle(
   client: Redis | Cluster,
   keys: RedisKeys,
   shard: number,

@@ -12,8 +12,10 @@ import { RedisMetricStore } from '../src/redis-metric-store';
 import { SCRIPTS } from '../src/redis-scripts';
 import { waitFor } from '../../../tests/support/wait-for';
 import { describeMetricStoreContract } from './contract/metric-store.contract';
+import { describeTtlContract } from './contract/ttl.contract';
 import { spawnRedisCluster, type SpawnedRedisCluster } from './support/redis-cluster';
 import { describeRedisStoreBehaviour, randomPrefix } from './support/redis-store-behaviour';
+import { describeRedisTtlBehaviour } from './support/redis-ttl-behaviour';
 
 let cluster: SpawnedRedisCluster;
 let client: Cluster;
@@ -37,7 +39,18 @@ describeMetricStoreContract('RedisMetricStore (cluster)', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+describeTtlContract('RedisMetricStore (cluster)', async (clock) => {
+  const store = new RedisMetricStore({
+    redis: client,
+    keyPrefix: randomPrefix(),
+    now: () => clock.now(),
+  });
+  return { store, cleanup: () => store.close() };
+});
+
 describeRedisStoreBehaviour('a 3-master cluster of', { client: () => client, connect });
+
+describeRedisTtlBehaviour('a 3-master cluster of', { client: () => client, connect });
 
 describe('RedisMetricStore on a cluster', () => {
   it('spreads group blobs over every master', async () => {

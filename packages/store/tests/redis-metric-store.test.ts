@@ -14,7 +14,9 @@ import { waitFor } from '../../../tests/support/wait-for';
 import { StoreUnavailableError } from '../src/metric-store';
 import { RedisMetricStore } from '../src/redis-metric-store';
 import { describeMetricStoreContract } from './contract/metric-store.contract';
+import { describeTtlContract } from './contract/ttl.contract';
 import { describeRedisStoreBehaviour, randomPrefix } from './support/redis-store-behaviour';
+import { describeRedisTtlBehaviour } from './support/redis-ttl-behaviour';
 import { spawnSentinel } from './support/redis-sentinel';
 
 let redis: SpawnedRedis;
@@ -35,7 +37,21 @@ describeMetricStoreContract('RedisMetricStore (standalone)', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+describeTtlContract('RedisMetricStore (standalone)', async (clock) => {
+  const store = new RedisMetricStore({
+    redis: client,
+    keyPrefix: randomPrefix(),
+    now: () => clock.now(),
+  });
+  return { store, cleanup: () => store.close() };
+});
+
 describeRedisStoreBehaviour('standalone', {
+  client: () => client,
+  connect: () => new Redis(redis.url),
+});
+
+describeRedisTtlBehaviour('standalone', {
   client: () => client,
   connect: () => new Redis(redis.url),
 });

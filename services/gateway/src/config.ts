@@ -16,6 +16,12 @@ import {
   type LogLevel,
   envVarName,
 } from './settings/flag-table';
+import {
+  CLUSTER_FLAG_NAMES,
+  CLUSTER_USAGE,
+  clusterSettings,
+  type StoreSettings,
+} from './settings/cluster-flags';
 import type { ListenAddress } from './settings/listen-address';
 
 /** The validated settings of one gateway node. Build it with `loadConfig` (tests included). */
@@ -38,6 +44,10 @@ export interface GatewayConfig {
   logFormat: LogFormat;
   /** TTLs given to pushes (extension; upstream's default is none: groups live until deleted). */
   ttl: TtlPolicy;
+  /** Where the groups live: this process (single node) or Redis (cluster mode). */
+  store: StoreSettings;
+  /** Where this node serves its own metrics on a listener of their own (see cluster-flags.ts). */
+  nodeMetricsAddress: ListenAddress | undefined;
   /** Effective value of every flag as text, as /api/v1/status and the status page show them. */
   flags: Readonly<Record<string, string>>;
 }
@@ -77,6 +87,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): CommandLine
     version: { type: 'boolean' },
     [TTL_DEFAULT]: { type: 'string' },
     [TTL_RULE]: { type: 'string', multiple: true },
+    ...Object.fromEntries(CLUSTER_FLAG_NAMES.map((name) => [name, { type: 'string' as const }])),
   };
   for (const name of FLAG_NAMES) options[name] = { type: FLAGS[name].kind };
 
@@ -119,8 +130,18 @@ export function parseCommandLine(argv: readonly string[], env: Env): CommandLine
     flags[name] = spec.echo ? spec.echo(result.data) : raw;
   }
   const ttl = ttlPolicy(values, env, problems, flags);
+  const cluster = clusterSettings(
+    values,
+    env,
+    (effective['persistence.file'] as string | undefined) ?? '',
+    problems,
+    flags,
+  );
   if (problems.length > 0) throw new ConfigError(problems);
-  return { action: 'run', config: toConfig(effective as FlagValues, ttl, flags) };
+  return {
+    action: 'run',
+    config: { ...toConfig(effective as FlagValues, ttl, flags), ...cluster },
+  };
 }
 
 // The TTL flags (an extension) are not in the flag table: --ttl.rule repeats, which the table's
@@ -183,7 +204,11 @@ export function loadConfig(argv: readonly string[] = [], env: Env = {}): Gateway
   return cl.config;
 }
 
-function toConfig(v: FlagValues, ttl: TtlPolicy, flags: Record<string, string>): GatewayConfig {
+function toConfig(
+  v: FlagValues,
+  ttl: TtlPolicy,
+  flags: Record<string, string>,
+): Omit<GatewayConfig, 'store' | 'nodeMetricsAddress'> {
   return {
     listenAddress: v['web.listen-address'],
     telemetryPath: v['web.telemetry-path'],
@@ -257,6 +282,7 @@ export function usage(): string {
     rows.push([left, `${spec.help}\n${' '.repeat(4)}env ${envVarName(name)}`]);
   }
   rows.push(...TTL_USAGE);
+  rows.push(...CLUSTER_USAGE);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   const body = rows
     .map(([l, r]) => {

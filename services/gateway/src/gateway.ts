@@ -1,14 +1,17 @@
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ReservedFamilies, UPSTREAM_OWN_FAMILIES } from '@pushgate/core';
-import type { MetricStore } from '@pushgate/store';
+import { hasChangeFeed, type MetricStore } from '@pushgate/store';
 import type { Express } from 'express';
 import { createApp } from './app';
 import { type BuildInfo, currentBuildInfo } from './build-info';
 import type { GatewayConfig } from './config';
 import type { AppContext } from './context';
+import { type ListeningAddress, listenOn, stopServer } from './http-listen';
 import { type Logger, createLogger } from './logger';
 import { GatewayMetrics } from './metrics';
+import { createNodeMetricsServer } from './node-metrics-server';
+import { OpsMetrics } from './ops-metrics';
+import { ScrapeCache } from './scrape-cache';
 import type { ListenAddress } from './settings/listen-address';
 import { createStore } from './store-factory';
 
@@ -22,13 +25,7 @@ export interface GatewayDeps {
   build?: BuildInfo;
 }
 
-/** Where a listening gateway can be reached. */
-export interface ListeningAddress {
-  host: string;
-  port: number;
-  /** `http://host:port` (IPv6 hosts bracketed), no trailing slash. */
-  url: string;
-}
+export type { ListeningAddress } from './http-listen';
 
 /** One Pushgate node. */
 export interface Gateway {
@@ -38,9 +35,12 @@ export interface Gateway {
   readonly logger: Logger;
   /**
    * Starts serving on `address` (default: the config's `web.listen-address`; port 0 picks a
-   * free one). Call once.
+   * free one), and the node-metrics listener on `--web.node-metrics-address` if there is one.
+   * Call once.
    */
   listen(address?: ListenAddress): Promise<ListeningAddress>;
+  /** Where the node-metrics listener serves, once listening (undefined: it does not run). */
+  readonly nodeMetricsAddress: ListeningAddress | undefined;
   /**
    * Graceful stop: stop accepting connections, let in-flight requests finish (connections still
    * busy after `drainMs`, default 10 s, are cut), then close the store (which persists).
@@ -73,10 +73,28 @@ export async function createGateway(
   const build = deps.build ?? currentBuildInfo();
   logger.info({ version: build.version, runtime: build.goVersion }, 'starting pushgate');
   const metrics = new GatewayMetrics(build);
-  const reservedFamilies = await reservedFamiliesOf(metrics);
-  const store = deps.store ?? createStore(config, reservedFamilies, logger);
+  // Cluster mode: the rules must be the same on every node (and node versions), and the node's
+  // own families are not on /metrics there, so only upstream's own families are reserved.
+  const clusterMode = config.store.kind === 'redis';
+  const reservedFamilies = clusterMode ? UPSTREAM_OWN_FAMILIES : await reservedFamiliesOf(metrics);
+  const store = deps.store ?? (await createStore(config, reservedFamilies, logger));
+  const ops = new OpsMetrics(store);
+  const scrapeCache = hasChangeFeed(store)
+    ? new ScrapeCache({
+        feed: store.changeFeed(),
+        reserved: reservedFamilies,
+        ownFamilies: clusterMode ? undefined : () => metrics.families(),
+        ops,
+      })
+    : undefined;
+  // Load the scrape cache now rather than on the first scrape (a large store takes seconds).
+  scrapeCache?.snapshot().catch((err: unknown) => {
+    logger.warn({ err }, 'could not load the scrape cache yet; the first scrape will retry');
+  });
 
   let server: Server | undefined;
+  let nodeMetricsServer: Server | undefined;
+  let nodeMetricsAddress: ListeningAddress | undefined;
   let closing: Promise<void> | undefined;
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
@@ -84,7 +102,10 @@ export async function createGateway(
   const close = (drainMs = 10_000): Promise<void> => {
     closing ??= (async () => {
       try {
-        if (server) await stopServer(server, drainMs);
+        await Promise.all(
+          [server, nodeMetricsServer].map((srv) => srv && stopServer(srv, drainMs)),
+        );
+        await scrapeCache?.close();
         await store.close();
         logger.info('gateway stopped');
       } finally {
@@ -98,6 +119,9 @@ export async function createGateway(
     config,
     store,
     metrics,
+    ops,
+    clusterMode,
+    scrapeCache,
     logger,
     reservedFamilies,
     build,
@@ -117,21 +141,33 @@ export async function createGateway(
     logger,
     closed,
     close,
+    get nodeMetricsAddress() {
+      return nodeMetricsAddress;
+    },
     async listen(address = config.listenAddress) {
       if (server) throw new Error('gateway is already listening');
-      const srv = createServer(app);
-      server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(address.port, address.host, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
-      const bound = srv.address() as AddressInfo;
-      const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-      logger.info({ address: `${host}:${bound.port}` }, 'listening');
-      return { host: bound.address, port: bound.port, url: `http://${host}:${bound.port}` };
+      server = createServer(app);
+      const bound = await listenOn(server, address);
+      logger.info({ address: `${bound.url.slice('http://'.length)}` }, 'listening');
+      if (config.nodeMetricsAddress) {
+        nodeMetricsServer = createNodeMetricsServer([metrics.registry, ops.registry], logger);
+        try {
+          nodeMetricsAddress = await listenOn(nodeMetricsServer, config.nodeMetricsAddress);
+        } catch (err) {
+          // Serve both or neither.
+          nodeMetricsServer = undefined;
+          await stopServer(server, 0);
+          throw new Error(
+            `cannot listen on --web.node-metrics-address ${config.flags['web.node-metrics-address'] ?? ''}: ${(err as Error).message}`,
+            { cause: err },
+          );
+        }
+        logger.info(
+          { address: nodeMetricsAddress.url.slice('http://'.length) },
+          'serving node metrics',
+        );
+      }
+      return bound;
     },
   };
 }
@@ -142,20 +178,4 @@ export async function createGateway(
  */
 async function reservedFamiliesOf(metrics: GatewayMetrics): Promise<ReservedFamilies> {
   return new Map([...UPSTREAM_OWN_FAMILIES, ...(await metrics.reservedFamilies())]);
-}
-
-/** Stops accepting, closes idle keep-alive connections as they become idle, cuts the rest at the deadline. */
-async function stopServer(server: Server, drainMs: number): Promise<void> {
-  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-  // server.close() only closes connections idle at that moment; keep-alive connections whose
-  // request is still running become idle later and must be closed then.
-  const sweep = setInterval(() => server.closeIdleConnections(), 50);
-  const deadline = setTimeout(() => server.closeAllConnections(), drainMs);
-  server.closeIdleConnections();
-  try {
-    await stopped;
-  } finally {
-    clearInterval(sweep);
-    clearTimeout(deadline);
-  }
 }

@@ -1,16 +1,60 @@
 import type { ReservedFamilies } from '@pushgate/core';
-import { MemoryMetricStore, type MetricStore } from '@pushgate/store';
+import { MemoryMetricStore, type MetricStore, RedisMetricStore } from '@pushgate/store';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
+import type { StoreSettings } from './settings/cluster-flags';
 
 /**
- * The store the config asks for: the in-memory store, persisted per `--persistence.*`. A
- * persistence file that cannot be restored is logged and the node starts empty, as upstream does.
+ * The store the config asks for: RedisMetricStore in cluster mode (any --redis.* connection
+ * flag), else the in-memory store, persisted per `--persistence.*`.
  *
- * Cluster mode is one more branch here, before the memory store:
- *   if (config.redisUrl) return new RedisMetricStore({ redis: config.redisUrl, reservedFamilies });
+ * A Redis that cannot be reached at start is not fatal: the node starts, answers 503 and
+ * /-/ready false, and recovers on its own once Redis answers. A persistence file that cannot be
+ * restored is logged and the node starts empty, as upstream does.
  */
-export function createStore(
+export async function createStore(
+  config: GatewayConfig,
+  reserved: ReservedFamilies,
+  logger: Logger,
+): Promise<MetricStore> {
+  if (config.store.kind === 'redis') return connectRedis(config.store, reserved, logger);
+  return openMemoryStore(config, reserved, logger);
+}
+
+/** How often a Redis outage is logged while ioredis keeps reporting failed reconnects. */
+const OUTAGE_LOG_INTERVAL_MS = 30_000;
+
+async function connectRedis(
+  settings: Extract<StoreSettings, { kind: 'redis' }>,
+  reserved: ReservedFamilies,
+  logger: Logger,
+): Promise<MetricStore> {
+  const log = logger.child({ redis: settings.target });
+  let lastLogged = 0;
+  let suppressed = 0;
+  const store = await RedisMetricStore.connect({
+    redis: settings.connection,
+    keyPrefix: settings.keyPrefix,
+    reserved,
+    // ioredis reports every failed reconnect (several per second); one line per interval is
+    // enough to see the outage, and requests answer 503 meanwhile.
+    onConnectionError: (err) => {
+      const now = Date.now();
+      if (now - lastLogged < OUTAGE_LOG_INTERVAL_MS) {
+        suppressed++;
+        return;
+      }
+      log.error({ err, suppressed }, 'Redis connection error; retrying in the background');
+      lastLogged = now;
+      suppressed = 0;
+    },
+  });
+  if (await store.ready()) log.info('connected to Redis (cluster mode)');
+  else log.error('Redis is not reachable yet; answering 503 until it is (cluster mode)');
+  return store;
+}
+
+function openMemoryStore(
   config: GatewayConfig,
   reserved: ReservedFamilies,
   logger: Logger,

@@ -9,9 +9,10 @@ import { waitFor } from '../../../tests/support/wait-for';
 
 const run = promisify(execFile);
 const bin = join(__dirname, '..', 'dist', 'bin.js');
-// PUSHGATE_* variables in the test's environment would configure the node behind its back.
+// PUSHGATE_* variables and REDIS_URL (set by jest's global setup, honoured by the gateway) in the
+// test's environment would configure the node behind its back: this is the single-node test.
 const env = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !k.startsWith('PUSHGATE_')),
+  Object.entries(process.env).filter(([k]) => !k.startsWith('PUSHGATE_') && k !== 'REDIS_URL'),
 );
 
 interface Node {

@@ -1,4 +1,9 @@
-import { isMaintainable, RedisMetricStore, type MaintainableMetricStore } from '@pushgate/store';
+import {
+  isMaintainable,
+  RedisMetricStore,
+  type MaintainableMetricStore,
+  type MetricStore,
+} from '@pushgate/store';
 import type { Logger } from './logger';
 
 /** The worker cannot run: its store lacks what it needs. */
@@ -16,7 +21,7 @@ export async function openRedisStore(
   keyPrefix: string,
   logger: Logger,
 ): Promise<MaintainableMetricStore> {
-  const store = await RedisMetricStore.connect({
+  const store: MetricStore = await RedisMetricStore.connect({
     redis: { url },
     keyPrefix,
     onConnectionError: (err) => logger.warn({ err }, 'Redis connection error (reconnecting)'),

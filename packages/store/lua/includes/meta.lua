@@ -1,22 +1,32 @@
 --[[
   Group metadata, one field per group in the `groups` hash of the index slot:
-    "<tx> <pushValue> <pushTime> <failValue> <failTime> <version>\n<labels JSON>"
+    "<tx> <pushValue> <pushTime> <failValue> <failTime> <version>[ <ttl> <expiresAt>]\n<labels JSON>"
   tx        field of the group's blob in its shard's blob hash, "-" when the group holds no pushed
             family (a group created by a failed push, or emptied by a PUT)
   push*     push_time_seconds: value and the time of the write that stored it (Unix s, as sent)
   fail*     push_failure_time_seconds: the same
   version   value of the global change counter when the group last changed
+  ttl, expiresAt   only for a group that expires (expiry.lua): the TTL of its last successful
+            push (s) and when it expires (Unix s); a group without them never expires, so records
+            written before expiry existed read as groups without a TTL
   The bookkeeping gauges live here, not in the blob, so that recording a failure touches only the
   index slot. Numbers stay the strings the client sent: Lua never reformats a float.
 ]]
 
 local function meta_decode(s)
-  local tx, pv, pt, fv, ft, v, labels = string.match(s, '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+)\n(.*)$')
-  return { tx = tx, pv = pv, pt = pt, fv = fv, ft = ft, v = v, labels = labels }
+  local head, labels = string.match(s, '^([^\n]*)\n(.*)$')
+  local f = {}
+  for field in string.gmatch(head, '%S+') do f[#f + 1] = field end
+  return {
+    tx = f[1], pv = f[2], pt = f[3], fv = f[4], ft = f[5], v = f[6], ttl = f[7], exp = f[8],
+    labels = labels,
+  }
 end
 
 local function meta_encode(m)
-  return table.concat({ m.tx, m.pv, m.pt, m.fv, m.ft, m.v }, ' ') .. '\n' .. m.labels
+  local head = { m.tx, m.pv, m.pt, m.fv, m.ft, m.v }
+  if m.exp then head[7], head[8] = m.ttl, m.exp end
+  return table.concat(head, ' ') .. '\n' .. m.labels
 end
 
 local function meta_get(groupsKey, h)

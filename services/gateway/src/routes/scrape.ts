@@ -13,6 +13,8 @@ import {
 import { acceptsGzip } from '../accept-encoding';
 import type { AppContext } from '../context';
 import { send } from '../respond';
+import type { GzipStats } from '../scrape-gzip';
+import { sendTextScrape } from '../scrape-response';
 import type { RouteHandler } from './route-handler';
 
 const gzipAsync = promisify(gzip);
@@ -31,22 +33,57 @@ function encode(format: ScrapeFormat, families: readonly MetricFamily[]): Buffer
 }
 
 /**
- * GET <prefix><telemetry-path>: every stored group merged with this node's own metrics, in text
- * 0.0.4, delimited protobuf (or a protobuf debug text) as the Accept header asks, gzipped when the client takes it.
- * Not counted in pushgateway_http_requests_total (upstream counts no scrapes).
+ * GET <prefix><telemetry-path>: every stored group, merged with this node's own metrics in
+ * single-node mode (not in cluster mode, where they are on the node-metrics listener), in text
+ * 0.0.4, delimited protobuf (or a protobuf debug text) as the Accept header asks, gzipped when
+ * the client takes it. Not counted in pushgateway_http_requests_total (upstream counts no scrapes).
+ *
+ * Text comes from the node's scrape cache, which applies only what changed since the previous
+ * scrape (the bytes are those of the simple path below); the protobuf formats, rarely asked for,
+ * take the simple path: read every group, merge, encode.
  */
 export function scrapeRoute({
   store,
   metrics,
+  ops,
   reservedFamilies,
-}: Pick<AppContext, 'store' | 'metrics' | 'reservedFamilies'>): RouteHandler {
+  clusterMode,
+  scrapeCache,
+}: Pick<
+  AppContext,
+  'store' | 'metrics' | 'ops' | 'reservedFamilies' | 'clusterMode' | 'scrapeCache'
+>): RouteHandler {
   return async (req, res) => {
-    const [groups, own] = await Promise.all([store.getGroups(), metrics.families()]);
-    const families = mergeGroups(groups, own, reservedFamilies);
+    const started = performance.now();
     const format = negotiateScrapeFormat(req.headers.accept);
+    const gzipped = acceptsGzip(req.headers['accept-encoding']);
+    res.once('finish', () => {
+      if (res.statusCode !== 200) return;
+      const seconds = (performance.now() - started) / 1000;
+      ops.observeScrape(format, gzipped ? 'gzip' : 'identity', seconds);
+    });
+
+    if (format === 'text' && scrapeCache !== undefined) {
+      const snapshot = await scrapeCache.snapshot();
+      const stats: GzipStats = { cached: 0, compressed: 0 };
+      await sendTextScrape(
+        res,
+        snapshot,
+        gzipped ? { cache: scrapeCache.gzip, stats } : undefined,
+        req.method === 'HEAD',
+      );
+      ops.gzipSegmentsServed(stats.cached, stats.compressed);
+      return;
+    }
+
+    const [groups, own] = await Promise.all([
+      store.getGroups(),
+      clusterMode ? [] : metrics.families(),
+    ]);
+    const families = mergeGroups(groups, own, reservedFamilies);
     const body = encode(format, families);
     const headers: Record<string, string> = { 'Content-Type': SCRAPE_CONTENT_TYPES[format] };
-    if (acceptsGzip(req.headers['accept-encoding'])) {
+    if (gzipped) {
       headers['Content-Encoding'] = 'gzip';
       send(res, 200, await gzipAsync(body), headers);
     } else {
