@@ -279,18 +279,18 @@ describe('gateway', () => {
     expect(c.startupProbe?.httpGet).toEqual({ path: '/-/healthy', port: 'http' });
   });
 
-  it('listens on 9091 and serves its own metrics on 9094', () => {
+  it('listens on 9091 and serves its own metrics on 9096', () => {
     expect(c.ports).toEqual([
       { name: 'http', containerPort: 9091 },
-      { name: 'node-metrics', containerPort: 9094 },
+      { name: 'node-metrics', containerPort: 9096 },
     ]);
     const config = find('ConfigMap', 'pushgate-gateway').data ?? {};
     expect(config).toMatchObject({
       PUSHGATE_WEB_LISTEN_ADDRESS: ':9091',
-      PUSHGATE_WEB_NODE_METRICS_ADDRESS: ':9094',
+      PUSHGATE_WEB_NODE_METRICS_ADDRESS: ':9096',
     });
     expect(deployment.spec?.template?.metadata.annotations).toMatchObject({
-      'prometheus.io/port': '9094',
+      'prometheus.io/port': '9096',
     });
   });
 
@@ -313,14 +313,14 @@ describe('gateway', () => {
     for (const s of spread) expect(selects(s.labelSelector.matchLabels, podLabels)).toBe(true);
   });
 
-  it('is served on 9091 by a Service, and per pod on 9094 by a headless one listing unready pods', () => {
+  it('is served on 9091 by a Service, and per pod on 9096 by a headless one listing unready pods', () => {
     expect(find('Service', 'pushgate-gateway').spec?.ports).toEqual([
       { name: 'http', port: 9091, targetPort: 'http' },
     ]);
     const nodes = find('Service', 'pushgate-gateway-nodes').spec;
     expect(nodes).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
     expect(nodes?.ports).toEqual([
-      { name: 'node-metrics', port: 9094, targetPort: 'node-metrics' },
+      { name: 'node-metrics', port: 9096, targetPort: 'node-metrics' },
     ]);
   });
 

@@ -45,9 +45,9 @@ describe('deploy/prometheus/prometheus.yml', () => {
       static_configs: [{ targets: ['nginx:9091'] }],
     });
     expect(job('pushgate-nodes')?.static_configs?.[0]?.targets).toEqual([
-      'gateway-1:9094',
-      'gateway-2:9094',
-      'gateway-3:9094',
+      'gateway-1:9096',
+      'gateway-2:9096',
+      'gateway-3:9096',
     ]);
     expect(job('pushgate-nodes')?.honor_labels).toBeUndefined();
     expect(job('pushgate-worker')?.static_configs?.[0]?.targets).toEqual(['worker:9092']);
@@ -87,7 +87,7 @@ describe('deploy/prometheus/prometheus-kubernetes.yml', () => {
         scrape_configs: config.scrape_configs.map(({ kubernetes_sd_configs, ...rest }) =>
           kubernetes_sd_configs === undefined
             ? rest
-            : { ...rest, static_configs: [{ targets: ['placeholder:9094'] }] },
+            : { ...rest, static_configs: [{ targets: ['placeholder:9096'] }] },
         ),
       };
       writeFileSync(join(dir, 'prometheus.yml'), stringify(swapped));

@@ -165,10 +165,8 @@ export class ScrapeModel {
   }
 
   /**
-   * Brings the rendered scrape up to date with every change so far. Yields after each rebuilt
-   * block; returns the scrape. Changes made while a commit is suspended are picked up by the next
-   * commit, except that they must not be made at all: callers finish one commit before changing
-   * the model again.
+   * Brings the rendered scrape up to date with every change so far and returns it. Yields after
+   * each rebuilt block; the model must not be changed while a commit is suspended.
    */
   *commit(): Generator<void, ScrapeSnapshot, void> {
     if (this.dirty.size === 0 && this.sorted !== undefined) return this.snapshot;

@@ -1,4 +1,9 @@
-import { GroupingKeyError, InvalidTtlError, PushRejectedError } from '@pushgate/core';
+import {
+  GroupingKeyError,
+  InvalidTtlError,
+  PushRejectedError,
+  SelectorParseError,
+} from '@pushgate/core';
 import { ExpositionParseError } from '@pushgate/exposition';
 import { StoreUnavailableError } from '@pushgate/store';
 import { BodyAbortedError, BodyDecodeError, BodyTooLargeError } from './body';
@@ -20,6 +25,7 @@ export function toErrorReply(err: unknown): ErrorReply {
     err instanceof ExpositionParseError ||
     err instanceof PushRejectedError ||
     err instanceof InvalidTtlError ||
+    err instanceof SelectorParseError ||
     err instanceof BodyDecodeError
   ) {
     return { status: 400, message: err.message, headers: {}, level: 'warn' };

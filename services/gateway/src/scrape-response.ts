@@ -40,11 +40,10 @@ export async function sendTextScrape(
   const pieces = gzip ? gzip.cache.stream(snapshot.segments, gzip.stats) : texts(snapshot.segments);
   const slicer = new TimeSlicer(WRITE_SLICE_MS);
   let corked = 0;
-  let room = true;
   for await (const piece of pieces) {
     if (res.destroyed) return;
     if (corked === 0) res.cork();
-    room = res.write(piece);
+    const room = res.write(piece);
     corked += piece.length;
     if (corked < WRITE_BYTES) continue;
     res.uncork();

@@ -70,3 +70,52 @@ describe('GET /metrics', () => {
     expect(res.headers['content-encoding']).toBeUndefined();
   });
 });
+
+describe('GET /metrics?match[]=… (federation-style filtered scrape)', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway([], { clock: steppingClock() });
+    await request(t.url)
+      .put('/metrics/job/a/instance/i1')
+      .send('# TYPE up_a gauge\nup_a 1\n# TYPE jobs_total counter\njobs_total{kind="x"} 3\n')
+      .expect(200);
+    await request(t.url)
+      .put('/metrics/job/b')
+      .send('# TYPE up_a gauge\nup_a{zone="eu"} 0\n')
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  const series = (text: string): string[] =>
+    text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+
+  it.each<[string, string[], string[]]>([
+    [
+      'equality on the name',
+      ['up_a'],
+      ['up_a{instance="i1",job="a"} 1', 'up_a{instance="",job="b",zone="eu"} 0'],
+    ],
+    [
+      'regex matchers',
+      ['{job=~"a|c",__name__=~"up_.*|jobs_total"}'],
+      ['jobs_total{instance="i1",job="a",kind="x"} 3', 'up_a{instance="i1",job="a"} 1'],
+    ],
+    ['a negative matcher', ['up_a{zone!="eu"}'], ['up_a{instance="i1",job="a"} 1']],
+    [
+      'several selectors (a union)',
+      ['up_a{job="b"}', 'jobs_total'],
+      ['jobs_total{instance="i1",job="a",kind="x"} 3', 'up_a{instance="",job="b",zone="eu"} 0'],
+    ],
+  ])('keeps only the matching series: %s', async (_name, match, want) => {
+    const res = await request(t.url).get('/metrics').query({ 'match[]': match });
+    expect(res.status).toBe(200);
+    expect(series(res.text)).toEqual(want);
+  });
+
+  it.each(['up_a{', '{job=~"("}', '{}'])('answers 400 with the reason for %p', async (bad) => {
+    const res = await request(t.url).get('/metrics').query({ 'match[]': bad });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.text).toMatch(/\S.*\n$/);
+  });
+});

@@ -1,6 +1,6 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { mergeGroups } from '@pushgate/core';
+import { filterFamilies, mergeGroups, parseSelectors, type SeriesSelector } from '@pushgate/core';
 import {
   type MetricFamily,
   SCRAPE_CONTENT_TYPES,
@@ -63,7 +63,11 @@ export function scrapeRoute({
       ops.observeScrape(format, gzipped ? 'gzip' : 'identity', seconds);
     });
 
-    if (format === 'text' && scrapeCache !== undefined) {
+    // `match[]` (Prometheus /federate syntax): parsed before touching the store, so a bad
+    // selector is a 400 (SelectorParseError, mapped in http-errors.ts) whatever the store's state.
+    const selectors = matchSelectors(req.query['match[]']);
+
+    if (format === 'text' && scrapeCache !== undefined && selectors === undefined) {
       const snapshot = await scrapeCache.snapshot();
       const stats: GzipStats = { cached: 0, compressed: 0 };
       await sendTextScrape(
@@ -80,7 +84,8 @@ export function scrapeRoute({
       store.getGroups(),
       clusterMode ? [] : metrics.families(),
     ]);
-    const families = mergeGroups(groups, own, reservedFamilies);
+    const merged = mergeGroups(groups, own, reservedFamilies);
+    const families = selectors === undefined ? merged : filterFamilies(merged, selectors);
     const body = encode(format, families);
     const headers: Record<string, string> = { 'Content-Type': SCRAPE_CONTENT_TYPES[format] };
     if (gzipped) {
@@ -90,4 +95,11 @@ export function scrapeRoute({
       send(res, 200, body, headers);
     }
   };
+}
+
+/** The `match[]` query parameters as selectors, or undefined when there are none. */
+function matchSelectors(raw: unknown): SeriesSelector[] | undefined {
+  if (raw === undefined) return undefined;
+  const texts = (Array.isArray(raw) ? raw : [raw]).map((value) => String(value));
+  return parseSelectors(texts);
 }
