@@ -15,12 +15,18 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,services}/*/src/**/*.test.ts', '<rootDir>/bench/src/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,services}/*/src/**/*.test.ts',
+        '<rootDir>/bench/src/**/*.test.ts',
+      ],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,services}/*/tests/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,services}/*/tests/**/*.test.ts',
+        '<rootDir>/tests/**/*.test.ts',
+      ],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
     },

@@ -17,7 +17,9 @@ export class GroupingKeyError extends Error {
 export class PushRejectedError extends Error {
   override name = 'PushRejectedError';
   constructor(readonly errors: readonly string[]) {
-    super(`pushed metrics are invalid or inconsistent with existing metrics: ${formatErrors(errors)}`);
+    super(
+      `pushed metrics are invalid or inconsistent with existing metrics: ${formatErrors(errors)}`,
+    );
   }
 }
 

@@ -26,12 +26,7 @@ export {
   type ApiMetric,
 } from './api-groups';
 export { UPSTREAM_OWN_FAMILIES } from './reserved-families';
-export {
-  parseSelector,
-  parseSelectors,
-  METRIC_NAME_LABEL,
-  type SeriesSelector,
-} from './selector';
+export { parseSelector, parseSelectors, METRIC_NAME_LABEL, type SeriesSelector } from './selector';
 export { SelectorParseError } from './selector-error';
 export { type LabelMatcher, newLabelMatcher, InvalidRegexError } from './selector-matcher';
 export { type MatchOp } from './selector-lexer';

@@ -17,7 +17,8 @@
  *   encodings (see packages/store) rather than plain JSON.stringify.
  */
 
-export type MetricType = 'COUNTER' | 'GAUGE' | 'SUMMARY' | 'UNTYPED' | 'HISTOGRAM' | 'GAUGE_HISTOGRAM';
+export type MetricType =
+  'COUNTER' | 'GAUGE' | 'SUMMARY' | 'UNTYPED' | 'HISTOGRAM' | 'GAUGE_HISTOGRAM';
 
 /** Numeric enum values of `io.prometheus.client.MetricType`, indexed like the proto. */
 export const METRIC_TYPE_BY_NUMBER: readonly MetricType[] = [
