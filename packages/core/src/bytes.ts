@@ -101,22 +101,5 @@ function toUint8Array(bytes: string): Uint8Array {
   return out;
 }
 
-/**
- * Compares strings in UTF-8 byte order, the order of Go's `<` on strings. JS's own comparison
- * (UTF-16 code units) agrees except where a surrogate meets a unit in U+E000–U+FFFF.
- */
-export function compareByteOrder(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      const xSurrogate = x >= 0xd800 && x <= 0xdfff;
-      const ySurrogate = y >= 0xd800 && y <= 0xdfff;
-      if (xSurrogate !== ySurrogate) return xSurrogate ? 1 : -1;
-      return x < y ? -1 : 1;
-    }
-  }
-  return a.length < b.length ? -1 : 1;
-}
+/** Compares strings in UTF-8 byte order, the order of Go's `<` on strings (one implementation, in exposition). */
+export { compareBytes as compareByteOrder } from '@pushgate/exposition';

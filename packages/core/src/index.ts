@@ -50,3 +50,4 @@ export {
   type ScrapeSnapshot,
   type ScrapeSegment,
 } from './scrape-model';
+export { formatRfc3339Nano } from './go-time';

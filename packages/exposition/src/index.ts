@@ -11,7 +11,7 @@ export {
 } from './protobuf';
 export { renderText, renderTextChunks, DEFAULT_CHUNK_CHARS, TextRenderError } from './render-text';
 export { renderProtoText } from './render-proto-text';
-export { normalizeFamilies, compareMetrics } from './normalize';
+export { normalizeFamilies, compareMetrics, compareBytes } from './normalize';
 export { formatGoFloat, formatGoFloatSigned, parseGoFloat } from './go-float';
 export {
   TEXT_CONTENT_TYPE,

@@ -1,7 +1,6 @@
-import { toApiGroupsJsonWithTtl } from '@pushgate/core';
+import { formatRfc3339Nano, toApiGroupsJsonWithTtl } from '@pushgate/core';
 import type { Response } from 'express';
 import type { AppContext } from '../context';
-import { formatRfc3339Nano } from '../go-time';
 import { goJson, send, sendEmpty } from '../respond';
 import type { RouteHandler } from './route-handler';
 
