@@ -130,6 +130,10 @@ describeWithUpstream('nginx.conf in front of three upstream Pushgateways', () =>
     const path = '/metrics/job//a%2Fb/./c/%2e%2e/x@base64/YS9i?q=%2F';
     const req = { method: 'PUT', path, body: '' };
     const [direct, proxied] = [await httpRequest(nodes[0]?.url ?? '', req), await viaNginx(req)];
+    // nginx logs after answering, and its stdout reaches us through a pipe: wait for the line.
+    await waitFor('the access log line', () =>
+      (nginx?.accessLog() ?? []).some((e) => e.uri === path),
+    );
     expect(nginx?.accessLog().filter((e) => e.uri === path)).toHaveLength(1);
     // The node cleans `//`, `/./`, `%2F` and `%2e%2e` itself: a proxy that did any of it first
     // would change the redirect.
