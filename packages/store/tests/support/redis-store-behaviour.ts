@@ -42,7 +42,7 @@ type Op =
 type Outcome = 'ok' | readonly string[];
 
 /** Deterministic PRNG (mulberry32), so a failing interleaving's workload can be reproduced. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -54,7 +54,7 @@ function prng(seed: number): () => number {
 
 // Groups and bodies chosen to collide: types (m, s/s_count), series ({job=a} holds
 // m{instance="x"}, which is {job=a,instance=x}'s m), intra-push errors, timestamps.
-const GROUPS: GroupingLabels[] = [
+export const GROUPS: readonly GroupingLabels[] = [
   { job: 'a' },
   { job: 'b' },
   { job: 'c' },

@@ -15,27 +15,12 @@ import { WRITE_SWEEP_BATCH } from '../../src/redis-ttl';
 import { ManualClock } from '../contract/manual-clock';
 import {
   expectIndexesMatch,
+  GROUPS,
+  prng,
   randomPrefix,
   type RedisTestEnvironment,
 } from './redis-store-behaviour';
 
-/** Deterministic PRNG (mulberry32), so a failing workload can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const GROUPS: GroupingLabels[] = [
-  { job: 'a' },
-  { job: 'b' },
-  { job: 'c' },
-  { job: 'a', instance: 'x' },
-];
 const BODIES = [
   '# TYPE m counter\nm 1\n',
   '# TYPE m gauge\nm 2\n',
