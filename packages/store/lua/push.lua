@@ -19,7 +19,8 @@
   ARGV: the common write (see includes/write.lua), then
     tx                 field for the new blob
     E, E x name        JSON-encoded names of the families a POST replaces (blob records to drop)
-    N, N x record      blob records of the pushed families
+    N, N x records     blob records of the pushed families; an entry may hold several records
+                       joined by ",\n" (how a blob separates them), so entries join the same way
 
   Returns { code, seq, due gc entries, family answers, series answers }, code one of
     1 APPLIED, 2 REJECTED (failure recorded), 3 REJECTED_BY_GROUPING_KEY (nothing recorded),

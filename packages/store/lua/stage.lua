@@ -12,7 +12,8 @@
     tx                 field for the new blob
     base               merge only: tx of the group's current blob ("-": none)
     E, E x name        JSON-encoded names of the families a POST replaces
-    N, N x record      blob records of the pushed families
+    N, N x records     blob records of the pushed families; an entry may hold several records
+                       joined by ",\n" (how a blob separates them), so entries join the same way
 
   Returns { code, tx }: code 1 STAGED with tx ("-" when the result holds no family, nothing
   written), or 6 BASE_GONE (the base blob was already collected: re-read the group and retry).

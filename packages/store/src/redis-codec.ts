@@ -30,7 +30,24 @@ function encodeNumber(_key: string, v: unknown): unknown {
 
 /** A family as a blob record: its JSON-encoded name, a colon, then its JSON. */
 export function encodeRecord(stored: StoredFamily): string {
-  return `${encodeName(stored.family.name)}:${JSON.stringify({ t: stored.timestamp, f: stored.family }, encodeNumber)}`;
+  const value = { t: stored.timestamp, f: stored.family };
+  // A replacer makes JSON.stringify call back for every key; only NaN, ±Inf and -0 need one.
+  const json = hasSpecialNumber(value)
+    ? JSON.stringify(value, encodeNumber)
+    : JSON.stringify(value);
+  return `${encodeName(stored.family.name)}:${json}`;
+}
+
+/** True when a number JSON cannot carry (NaN, ±Inf, -0) occurs anywhere in `v`. */
+function hasSpecialNumber(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v) || Object.is(v, -0);
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) {
+    for (const item of v) if (hasSpecialNumber(item)) return true;
+    return false;
+  }
+  for (const key in v) if (hasSpecialNumber((v as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /** The record prefix the Lua merge matches to drop a replaced family. */

@@ -1,4 +1,21 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/**
+ * One-shot digest: crypto.hash (Node >= 20.12) skips the Hash object that createHash builds,
+ * several times faster for the short inputs hashed on every push.
+ */
+const digest: (algorithm: string, data: string, encoding: 'hex' | 'base64url') => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (crypto as unknown as { hash: typeof digestWithHashObject }).hash
+    : digestWithHashObject;
+
+function digestWithHashObject(
+  algorithm: string,
+  data: string,
+  encoding: 'hex' | 'base64url',
+): string {
+  return crypto.createHash(algorithm).update(data).digest(encoding);
+}
 
 /**
  * Number of blob shards. Groups are spread over `{<prefix>:<shard>}` hash tags, so a cluster
@@ -16,7 +33,7 @@ export const SERIES_KEY_LENGTH = 20;
  * so a collision can never merge two groups silently.
  */
 export function groupHash(groupId: string): string {
-  return createHash('sha1').update(groupId).digest('hex').slice(0, 24);
+  return digest('sha1', groupId, 'hex').slice(0, 24);
 }
 
 /** The blob shard of a group. */
@@ -26,7 +43,7 @@ export function shardOf(groupHash: string): number {
 
 /** The fixed-width digest of a core seriesId that the series index stores (120 bits). */
 export function seriesKey(seriesId: string): string {
-  return createHash('sha1').update(seriesId).digest('base64url').slice(0, SERIES_KEY_LENGTH);
+  return digest('sha1', seriesId, 'base64url').slice(0, SERIES_KEY_LENGTH);
 }
 
 /**

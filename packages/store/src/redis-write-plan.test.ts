@@ -57,7 +57,9 @@ describe(planWrite, () => {
       ['push_failure_time_seconds', 'GAUGE', '1', key('push_failure_time_seconds')],
     ]);
     expect(replaced(p.args)).toEqual([]);
-    expect(p.records).toHaveLength(2);
+    expect(p.records).toHaveLength(1);
+    // One ARGV entry holding both records in blob order, separated as in a blob.
+    expect(p.records[0]).toMatch(/^"g":\{[^\n]*\},\n"m":\{[^\n]*\}$/);
     expect(p.replacedEncoded).toEqual([]);
   });
 

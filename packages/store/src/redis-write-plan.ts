@@ -2,14 +2,13 @@ import {
   applyFailure,
   PUSH_FAILURE_TIME_SECONDS,
   PUSH_TIME_SECONDS,
-  seriesId,
   type GroupExpiry,
   type PreparedPush,
 } from '@pushgate/core';
 import type { MetricFamily } from '@pushgate/exposition';
 import { encodeLabels, encodeName, encodeRecord } from './redis-codec';
 import { RedisStoreProtocolError } from './redis-errors';
-import { groupHash, SERIES_KEY_LENGTH, seriesKey, shardOf } from './redis-keys';
+import { groupHash, seriesKey, shardOf } from './redis-keys';
 
 /** A prepared push translated into what the write scripts take (see lua/includes/write.lua). */
 export interface WritePlan {
@@ -19,7 +18,11 @@ export interface WritePlan {
   shard: number;
   /** The common ARGV of push.lua and commit.lua. */
   args: (string | number)[];
-  /** Blob records of the pushed families (none when core already rejected the push). */
+  /**
+   * Blob records of the pushed families, joined into one ARGV entry (the scripts join entries
+   * with the same ",\n" a blob separates records with, so fewer, larger strings cross the wire
+   * and Lua builds no table of them); empty when there is none or core already rejected the push.
+   */
   records: string[];
   /** POST: JSON-encoded names of the pushed families, whose stored records the merge drops. */
   replacedEncoded: string[];
@@ -76,13 +79,17 @@ export function planWrite(
     h,
     shard: shardOf(h),
     args,
-    records: rejected
-      ? []
-      : prepared.families.map((family) => encodeRecord({ family, timestamp: prepared.receivedAt })),
+    records: rejected ? [] : joinedRecords(prepared),
     replacedEncoded:
       rejected || prepared.mode !== 'merge' ? [] : prepared.families.map((f) => encodeName(f.name)),
     nowSeconds,
   };
+}
+
+function joinedRecords(prepared: PreparedPush): string[] {
+  if (prepared.families.length === 0) return [];
+  const at = prepared.receivedAt;
+  return [prepared.families.map((family) => encodeRecord({ family, timestamp: at })).join(',\n')];
 }
 
 interface IndexedFamily {
@@ -94,25 +101,27 @@ interface IndexedFamily {
 
 function indexedFamilies(prepared: PreparedPush): IndexedFamily[] {
   const out: IndexedFamily[] = [];
+  // Core's index lists the series ids of the bookkeeping families first, then those of every
+  // family with series, in the order of prepared.families: key them from there, not again.
+  const ids = prepared.index.series;
+  let next = 0;
   const add = (family: MetricFamily, bookkeeping: boolean): void => {
-    out.push({
-      name: family.name,
-      type: family.type,
-      bookkeeping,
-      keys: family.metric.map((m) => seriesKey(seriesId(family.name, m.label))).join(''),
-    });
+    let keys = '';
+    for (let i = 0; i < family.metric.length; i++) keys += seriesKey(ids[next++] ?? '');
+    out.push({ name: family.name, type: family.type, bookkeeping, keys });
   };
-  // Core's index holds the families with series only, and their series; derive the same per family.
-  for (const family of prepared.families) if (family.metric.length > 0) add(family, false);
   const template = applyFailure(undefined, prepared.labels, 0);
-  for (const name of BOOKKEEPING)
-    add((template.families[name] as { family: MetricFamily }).family, true);
+  const bookkeeping = BOOKKEEPING.map(
+    (name) => (template.families[name] as { family: MetricFamily }).family,
+  );
+  for (const family of bookkeeping) add(family, true);
+  for (const family of prepared.families) if (family.metric.length > 0) add(family, false);
 
-  const series = out.reduce((n, f) => n + f.keys.length / SERIES_KEY_LENGTH, 0);
-  if (out.length !== prepared.index.families.length || series !== prepared.index.series.length) {
+  if (out.length !== prepared.index.families.length || next !== ids.length) {
     throw new RedisStoreProtocolError(
-      `push index mismatch: core lists ${prepared.index.families.length} families / ${prepared.index.series.length} series, the store derived ${out.length} / ${series}`,
+      `push index mismatch: core lists ${prepared.index.families.length} families / ${ids.length} series, the store derived ${out.length} / ${next}`,
     );
   }
-  return out;
+  // The scripts take the pushed families first, then the bookkeeping ones (as before).
+  return [...out.slice(bookkeeping.length), ...out.slice(0, bookkeeping.length)];
 }

@@ -85,6 +85,64 @@ describe('RedisMetricStore through Sentinel', () => {
   }, 30_000);
 });
 
+describe('RedisMetricStore: a re-push of the same shape', () => {
+  /** Calls of each Redis command since the last CONFIG RESETSTAT (scripts' calls included). */
+  async function commandCalls(): Promise<Record<string, number>> {
+    const calls: Record<string, number> = {};
+    for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm))
+      calls[m[1] as string] = Number(m[2]);
+    return calls;
+  }
+  const body = (v: number, extra = '') =>
+    parseText(`# TYPE a counter\na{x="1"} ${v}\na{x="2"} ${v}\n# TYPE b gauge\nb ${v}\n${extra}`);
+
+  // The common push (same families, types and series, new values) must not pay for the
+  // consistency indexes: push.lua recognises it and writes only the blob and the metadata.
+  it('writes only the blob and the group metadata, touching no index', async () => {
+    const store = new RedisMetricStore({ redis: client, keyPrefix: randomPrefix() });
+    const labels = { job: 'same-shape' };
+    try {
+      await store.push({ labels, families: body(1), mode: 'replace', receivedAt: 1 });
+      await client.config('RESETSTAT');
+      await store.push({ labels, families: body(2), mode: 'replace', receivedAt: 2 });
+      const same = await commandCalls();
+      expect(same['hset']).toBe(2); // the new blob, the group's metadata
+      expect(same['hdel']).toBeUndefined(); // no family or series released
+
+      // A new series changes the shape: the indexes are updated (released and claimed again).
+      await client.config('RESETSTAT');
+      await store.push({
+        labels,
+        families: body(3, 'b_extra 1\n'),
+        mode: 'replace',
+        receivedAt: 3,
+      });
+      expect((await commandCalls())['hdel']).toBeGreaterThan(0);
+
+      const [group] = await store.getGroups();
+      expect(Object.keys(group?.families ?? {}).sort()).toEqual([
+        'a',
+        'b',
+        'b_extra',
+        'push_failure_time_seconds',
+        'push_time_seconds',
+      ]);
+      // The untouched indexes still hold this group's series against other groups.
+      // ({job, x="1"} pushing `a` makes the series a{job, x="1"} this group holds.)
+      await expect(
+        store.push({
+          labels: { job: 'same-shape', x: '1' },
+          families: parseText('# TYPE a counter\na 5\n'),
+          mode: 'replace',
+          receivedAt: 4,
+        }),
+      ).rejects.toThrow(/collected before with the same name and label values/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 /**
  * ioredis keeps a timer of `disconnectTimeout` (2 s) when a client whose connection already
  * failed is disconnected; shorter, so the test run ends as soon as the tests do.

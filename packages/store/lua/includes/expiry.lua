@@ -31,11 +31,11 @@ end
 
 -- An expired group is gone: if the group at `h` (family hash `group`) is expired at `now`, it is
 -- removed exactly as delete.lua removes a group, whatever its labels. Returns the removal's
--- version, or 0 when there was nothing to remove.
+-- version (0 when there was nothing to remove) and the group's metadata after it (nil: none).
 local function expiry_remove_if_due(k, h, group, now)
   local m = meta_get(k.groups, h)
-  if m and meta_expired(m, tonumber(now)) then return remove_group(k, h, m, group, now_ms()) end
-  return 0
+  if m and meta_expired(m, tonumber(now)) then return remove_group(k, h, m, group, now_ms()), nil end
+  return 0, m
 end
 
 -- True when a group is due at `now` (expired, not removed yet): a rule broken while one is may

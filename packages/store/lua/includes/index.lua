@@ -49,6 +49,22 @@ local function claim_family(k, h, f)
 end
 
 --[[
+  True when the families `fs` a write leaves in group `h` are exactly the index entries `own` it
+  releases: same names, types and series keys (a job pushing the same metrics with new values,
+  the common case). Then releasing and claiming would leave every index as it is, and no rule can
+  be broken: the group already holds all of it, and the indexes describe a consistent store.
+]]
+local function same_shape(fs, own)
+  local n = 0
+  for _, f in ipairs(fs) do
+    if own[f.name] ~= f.type .. ' ' .. f.keys then return false end
+    n = n + 1
+  end
+  for _ in pairs(own) do n = n - 1 end
+  return n == 0
+end
+
+--[[
   Suffix collisions, as client_golang's Gather checks them: a summary or histogram X clashes with
   any family named X_count or X_sum, a histogram also with X_bucket (a summary with X_bucket is
   fine), in whichever order they arrive.

@@ -46,8 +46,8 @@ end
 -- Loads the group, finds the families the write replaces, runs the rules. A group expired at
 -- w.now is removed first (d.seq: that removal's version, else 0): the write starts from nothing.
 local function decide(k, w)
-  local swept = expiry_remove_if_due(k, w.h, k.group, w.now) -- [expiry]
-  local d = { meta = meta_get(k.groups, w.h), own = {}, seq = swept }
+  local swept, meta = expiry_remove_if_due(k, w.h, k.group, w.now) -- [expiry]
+  local d = { meta = meta, own = {}, seq = swept }
   if d.meta and d.meta.labels ~= w.labels then
     d.code = GROUP_HASH_COLLISION
     return d
@@ -62,6 +62,11 @@ local function decide(k, w)
         if e then d.own[name] = e end
       end
     end
+  end
+  if d.meta and not w.rejected and same_shape(w.families, d.own) then
+    -- Nothing to check and no index to touch: only the blob and the bookkeeping change.
+    d.code, d.sameShape, d.familyAnswers, d.seriesAnswers = APPLIED, true, {}, {}
+    return d
   end
   local conflict, keyConflict
   conflict, keyConflict, d.familyAnswers, d.seriesAnswers = check_rules(k, w.h, w.families, d.own)
@@ -79,8 +84,10 @@ end
 
 -- A successful PUT/POST: swaps the group's families in the indexes, points it at blob `tx`.
 local function apply_success(k, w, d, tx, now)
-  for name, entry in pairs(d.own) do release_family(k, w.h, name, entry) end
-  for _, f in ipairs(w.families) do claim_family(k, w.h, f) end
+  if not d.sameShape then
+    for name, entry in pairs(d.own) do release_family(k, w.h, name, entry) end
+    for _, f in ipairs(w.families) do claim_family(k, w.h, f) end
+  end
   local seq = redis.call('INCR', k.seq)
   changes_touch(k, w.h, seq)
   local m = d.meta or { fv = '0', ft = w.at, labels = w.labels, tx = '-' }
