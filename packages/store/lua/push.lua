@@ -6,7 +6,8 @@
 
   KEYS[1] groups    HASH  group hash -> metadata                       (index slot)
   KEYS[2] families  HASH  family name -> "<TYPE> <groups holding it>"  (index slot)
-  KEYS[3] series    HASH  series key -> owning group hash               (index slot)
+  KEYS[3] series    name of the series index; its buckets are HASHes "<series>:<bucket>" of
+                    series key -> owning group hash (includes/index.lua)   (index slot)
   KEYS[4] seq       STRING global change counter                        (index slot)
   KEYS[5] gc        ZSET  "<shard>:<tx>" of superseded blobs -> time    (index slot)
   KEYS[6] changed   ZSET  group hash -> version of its last change       (index slot)

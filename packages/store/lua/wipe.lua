@@ -15,6 +15,7 @@
   Returns { 1 APPLIED, seq, blobs to delete as "<shard>:<tx>" }.
 ]]
 --- @include "meta"
+--- @include "index"
 --- @include "changes"
 
 local APPLIED = 1
@@ -28,6 +29,7 @@ for j = 1, #all, 2 do
 end
 for _, ref in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do refs[#refs + 1] = ref end
 redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9])
+each_series_bucket_batch(KEYS[3], function(batch) redis.call('UNLINK', unpack(batch)) end)
 local seq = redis.call('INCR', KEYS[4])
 changes_reset({ changed = KEYS[6], removed = KEYS[7], feed = KEYS[8] }, seq)
 return { APPLIED, seq, refs }

@@ -158,4 +158,33 @@ describe('redis-codec', () => {
     });
     expect(() => decodeMeta('garbage')).toThrow(/malformed group metadata/);
   });
+  it('stores label pairs as one flat list and decodes them back to the model', () => {
+    const metric: Metric = {
+      label: [
+        { name: 'instance', value: 'i1' },
+        { name: 'job', value: 'j' },
+        { name: 'x', value: '"q"\n' },
+      ],
+      counter: { value: 2 },
+    };
+    const record = encodeRecord({
+      family: { name: 'c', type: 'COUNTER', metric: [metric] },
+      timestamp: 1,
+    });
+    expect(record).toContain('"l":["instance","i1","job","j","x","\\"q\\"\\n"]');
+    expect(record).not.toContain('"label"');
+    expect(roundTrip(metric, 'COUNTER')).toStrictEqual(metric);
+    expect(roundTrip({ label: [], gauge: { value: 1 } })).toStrictEqual({
+      label: [],
+      gauge: { value: 1 },
+    });
+  });
+
+  it('still reads blobs written with the full label form', () => {
+    const old =
+      '{\n"g":{"t":1.5,"f":{"name":"g","type":"GAUGE","metric":[{"label":[{"name":"a","value":"b"}],"gauge":{"value":"-0"}}]}}\n}';
+    const metric = decodeBlob(old).g?.family.metric[0] as Metric;
+    expect(metric.label).toEqual([{ name: 'a', value: 'b' }]);
+    expect(Object.is(metric.gauge?.value, -0)).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Exemplar, Histogram, Metric, MetricFamily } from '@pushgate/exposition';
+import type { Exemplar, Histogram, LabelPair, Metric, MetricFamily } from '@pushgate/exposition';
 import type { GroupExpiry, GroupingLabels, StoredFamily } from '@pushgate/core';
 
 /**
@@ -7,6 +7,11 @@ import type { GroupExpiry, GroupingLabels, StoredFamily } from '@pushgate/core';
  * A group's blob is one JSON object, family name → `{"t": timestamp, "f": family}`, laid out as
  * `{\n<record>,\n<record>\n}` so the Lua scripts can merge a POST record by record without
  * decoding (lua/includes/blob.lua) and a reader decodes a whole group with one JSON.parse.
+ *
+ * Label pairs, which are most of a group's bytes, are stored compactly: a metric's `label` list
+ * `[{"name":"a","value":"x"}, ...]` becomes `"l":["a","x", ...]` (flat, in order). Redis holds
+ * every group, so this is a third less Redis memory for typical series. Decoding accepts both
+ * forms, so blobs written before the compact form read the same.
  *
  * JSON has no NaN, ±Inf or -0; they are written as the strings "NaN", "+Inf", "-Inf", "-0".
  * Decoding walks the model's numeric fields and turns strings found there back into numbers,
@@ -30,12 +35,37 @@ function encodeNumber(_key: string, v: unknown): unknown {
 
 /** A family as a blob record: its JSON-encoded name, a colon, then its JSON. */
 export function encodeRecord(stored: StoredFamily): string {
-  const value = { t: stored.timestamp, f: stored.family };
+  const { family } = stored;
+  const value = { t: stored.timestamp, f: { ...family, metric: family.metric.map(compactMetric) } };
   // A replacer makes JSON.stringify call back for every key; only NaN, ±Inf and -0 need one.
   const json = hasSpecialNumber(value)
     ? JSON.stringify(value, encodeNumber)
     : JSON.stringify(value);
   return `${encodeName(stored.family.name)}:${json}`;
+}
+
+/** A stored metric: labels as one flat name, value, name, value... list under `l`. */
+type CompactMetric = Omit<Metric, 'label'> & { l: string[] };
+
+function compactMetric(metric: Metric): CompactMetric {
+  const { label, ...rest } = metric;
+  const l = new Array<string>(2 * label.length);
+  for (let i = 0; i < label.length; i++) {
+    const pair = label[i] as LabelPair;
+    l[2 * i] = pair.name;
+    l[2 * i + 1] = pair.value;
+  }
+  return { l, ...rest };
+}
+
+/** The model's metric from a stored one (compact, or the full form of older blobs). */
+function expandMetric(stored: CompactMetric | Metric): Metric {
+  if (!('l' in stored)) return stored;
+  const { l, ...rest } = stored;
+  const label = new Array<LabelPair>(l.length >> 1);
+  for (let i = 0; i < label.length; i++)
+    label[i] = { name: l[2 * i] as string, value: l[2 * i + 1] as string };
+  return { label, ...rest };
 }
 
 /** True when a number JSON cannot carry (NaN, ±Inf, -0) occurs anywhere in `v`. */
@@ -61,6 +91,7 @@ export function decodeBlob(blob: string): Record<string, StoredFamily> {
   // No prototype: protobuf family names are not validated, `__proto__` is a possible name.
   const families = Object.create(null) as Record<string, StoredFamily>;
   for (const [name, { t, f }] of Object.entries(records)) {
+    f.metric = (f.metric as (CompactMetric | Metric)[]).map(expandMetric);
     for (const metric of f.metric) reviveMetric(metric);
     families[name] = { family: f, timestamp: revive(t) };
   }

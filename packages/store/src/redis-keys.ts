@@ -47,6 +47,15 @@ export function seriesKey(seriesId: string): string {
 }
 
 /**
+ * The bucket HASH of the series index holding `seriesKey`: its first two characters and its third
+ * character's code mod 8, as lua/includes/index.lua `series_bucket` (32,768 buckets, each small
+ * enough for Redis' compact listpack encoding).
+ */
+export function seriesBucket(series: string, seriesKey: string): string {
+  return `${series}:${seriesKey.slice(0, 2)}${seriesKey.charCodeAt(2) % 8}`;
+}
+
+/**
  * Every key name the Redis store uses, built in this one place.
  *
  * Index slot (hash tag `{<prefix>}`, one slot): the group table, the consistency indexes, the
@@ -59,7 +68,10 @@ export class RedisKeys {
   readonly groups: string;
   /** HASH family name → "<TYPE> <number of groups holding it>". */
   readonly families: string;
-  /** HASH series key → hash of the owning group. */
+  /**
+   * Name of the series index, series key → hash of the owning group, kept in 32,768 bucket
+   * HASHes `<series>:<bucket>` (see `seriesBucket`).
+   */
   readonly series: string;
   /** STRING global change counter. */
   readonly seq: string;

@@ -1,7 +1,8 @@
 --[[
   The consistency indexes, all in the index slot:
     families  HASH family name -> "<TYPE> <number of groups holding it>"
-    series    HASH series key  -> hash of the group holding that series
+    series    HASHes "<series>:<bucket>" (series_bucket below): series key -> hash of the group
+              holding that series
     group     HASH family name -> "<TYPE> <its series keys, SERIES_KEY_LEN chars each>", one per
               group ("{P}:g:<h>"): what a replace or delete of that family releases
   Only families with series are indexed (one without can never be rendered). A series key is a
@@ -12,6 +13,32 @@
 ]]
 
 local SERIES_KEY_LEN = 20
+
+--[[
+  The series index is split into buckets, the HASHes "<series>:<bucket>" (same hash tag, so the
+  index slot), bucket = first two characters of the series key and its third character's byte
+  mod 8: 32,768 buckets. A bucket holds a few dozen entries even at millions of series, so Redis
+  keeps it as a listpack (about 50 bytes an entry) instead of one huge hash table (about 100).
+  src/redis-keys.ts `seriesBucket` computes the same name.
+]]
+local BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+local function series_bucket(seriesKey, s)
+  return seriesKey .. ':' .. string.sub(s, 1, 2) .. (string.byte(s, 3) % 8)
+end
+
+-- Every bucket name that can exist (for wipe.lua), handed to fn in batches.
+local function each_series_bucket_batch(seriesKey, fn)
+  local batch = {}
+  for a = 1, 64 do
+    for b = 1, 64 do
+      local two = string.sub(BASE64URL, a, a) .. string.sub(BASE64URL, b, b)
+      for r = 0, 7 do batch[#batch + 1] = seriesKey .. ':' .. two .. r end
+    end
+    fn(batch)
+    batch = {}
+  end
+end
 
 local function family_get(familiesKey, name)
   local v = redis.call('HGET', familiesKey, name)
@@ -36,7 +63,8 @@ local function release_family(k, h, name, entry)
   end
   local keys = string.match(entry, '^[%u_]+ (.*)$')
   each_series(keys, function(s)
-    if redis.call('HGET', k.series, s) == h then redis.call('HDEL', k.series, s) end
+    local bucket = series_bucket(k.series, s)
+    if redis.call('HGET', bucket, s) == h then redis.call('HDEL', bucket, s) end
   end)
   redis.call('HDEL', k.group, name)
 end
@@ -44,7 +72,7 @@ end
 local function claim_family(k, h, f)
   local _, n = family_get(k.families, f.name)
   redis.call('HSET', k.families, f.name, f.type .. ' ' .. (n + 1))
-  each_series(f.keys, function(s) redis.call('HSET', k.series, s, h) end)
+  each_series(f.keys, function(s) redis.call('HSET', series_bucket(k.series, s), s, h) end)
   redis.call('HSET', k.group, f.name, f.type .. ' ' .. f.keys)
 end
 
@@ -125,7 +153,7 @@ local function check_rules(k, h, fs, own)
     end
 
     each_series(f.keys, function(s)
-      local owner = redis.call('HGET', k.series, s)
+      local owner = redis.call('HGET', series_bucket(k.series, s), s)
       if owner and owner ~= h then
         conflict = true
         if f.bookkeeping then keyConflict = true end
