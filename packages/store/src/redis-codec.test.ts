@@ -173,8 +173,8 @@ describe('redis-codec', () => {
     });
     expect(record).toContain('"l":["instance","i1","job","j","x","\\"q\\"\\n"]');
     expect(record).not.toContain('"label"');
-    expect(roundTrip(metric, 'COUNTER')).toStrictEqual(metric);
-    expect(roundTrip({ label: [], gauge: { value: 1 } })).toStrictEqual({
+    expect(roundTrip(metric, 'COUNTER')).toEqual(metric);
+    expect(roundTrip({ label: [], gauge: { value: 1 } })).toEqual({
       label: [],
       gauge: { value: 1 },
     });

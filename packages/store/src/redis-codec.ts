@@ -58,14 +58,22 @@ function compactMetric(metric: Metric): CompactMetric {
   return { l, ...rest };
 }
 
-/** The model's metric from a stored one (compact, or the full form of older blobs). */
+/**
+ * Turns a stored metric into the model's in place (compact `l` into `label`; a metric of an older
+ * blob already has `label`). In place, because a cold load decodes every series of the store:
+ * copying each metric object would double what the load allocates. `l` is left undefined rather
+ * than deleted, which would switch the object to slow dictionary mode.
+ */
 function expandMetric(stored: CompactMetric | Metric): Metric {
-  if (!('l' in stored)) return stored;
-  const { l, ...rest } = stored;
+  const compact = stored as Partial<CompactMetric> & Partial<Metric>;
+  const l = compact.l;
+  if (l === undefined) return stored as Metric;
   const label = new Array<LabelPair>(l.length >> 1);
   for (let i = 0; i < label.length; i++)
     label[i] = { name: l[2 * i] as string, value: l[2 * i + 1] as string };
-  return { label, ...rest };
+  compact.label = label;
+  compact.l = undefined;
+  return compact as Metric;
 }
 
 /** True when a number JSON cannot carry (NaN, ±Inf, -0) occurs anywhere in `v`. */
@@ -91,8 +99,7 @@ export function decodeBlob(blob: string): Record<string, StoredFamily> {
   // No prototype: protobuf family names are not validated, `__proto__` is a possible name.
   const families = Object.create(null) as Record<string, StoredFamily>;
   for (const [name, { t, f }] of Object.entries(records)) {
-    f.metric = (f.metric as (CompactMetric | Metric)[]).map(expandMetric);
-    for (const metric of f.metric) reviveMetric(metric);
+    for (const metric of f.metric) reviveMetric(expandMetric(metric));
     families[name] = { family: f, timestamp: revive(t) };
   }
   return families;
