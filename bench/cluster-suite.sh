@@ -15,6 +15,10 @@ memory() {
   redis-cli -p "$BENCH_REDIS_PORT" info memory | grep -E '^(used_memory|used_memory_rss):' | sed "s/^/$1 redis /"
 }
 
+# Every node builds its scrape cache on its first scrape (a cold load: about 10 s at 50,000
+# groups); done here, so the scrape-loop measurement below is not one node's cold load.
+for u in $BENCH_NODE_URLS; do curl -fsS -o /dev/null "$u/metrics"; done
+
 log "sequential pushes through nginx, $N groups"
 node bench/dist/push-load.js --url "$BENCH_URL" --groups "$N" --requests 2000 --warmup 100 >"$R/$N-seq.json"
 

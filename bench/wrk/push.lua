@@ -1,6 +1,7 @@
--- wrk script: PUTs the bench workload (bench/src/lib/payload.ts shape: 25 series in 5 families)
+-- wrk script: PUTs the bench workload (bench/src/lib/payload.ts: the same families, HELP, TYPE and
+-- series, 25 in 5 families; the values differ)
 -- to job=bench/instance=i<k>, each connection rotating over its own slice of the populated
--- groups, so the store size stays constant. Counts non-2xx answers and fails the run on any.
+-- groups, so the store size stays constant. Reports non-2xx answers and socket errors in its JSON line.
 --
 --   GROUPS=10000 wrk -t2 -c16 -d20s -s bench/wrk/push.lua http://127.0.0.1:PORT
 --
@@ -19,21 +20,26 @@ end
 
 local function body(r, iteration)
   local t = {}
+  t[#t + 1] = '# HELP bench_job_last_success_timestamp_seconds Unix time the batch job last finished successfully.'
   t[#t + 1] = '# TYPE bench_job_last_success_timestamp_seconds gauge'
   t[#t + 1] = string.format('bench_job_last_success_timestamp_seconds %d', 1700000000 + iteration * 60 + r % 60)
+  t[#t + 1] = '# HELP bench_job_phase_duration_seconds Duration of each phase of the last run.'
   t[#t + 1] = '# TYPE bench_job_phase_duration_seconds gauge'
   for i, phase in ipairs({ 'extract', 'transform', 'load' }) do
     t[#t + 1] = string.format('bench_job_phase_duration_seconds{phase="%s"} %g', phase, ((r + i) % 10000) / 100)
   end
+  t[#t + 1] = '# HELP bench_job_errors_total Errors seen by the batch job, by kind.'
   t[#t + 1] = '# TYPE bench_job_errors_total counter'
   for i, kind in ipairs({ 'retryable', 'fatal' }) do
     t[#t + 1] = string.format('bench_job_errors_total{kind="%s"} %d', kind, iteration * 5 * i + (r + i) % 5)
   end
+  t[#t + 1] = '# HELP bench_job_records_processed_total Records processed by the batch job, by table.'
   t[#t + 1] = '# TYPE bench_job_records_processed_total counter'
   for k = 0, series - 13 do
     t[#t + 1] = string.format('bench_job_records_processed_total{table="t%03d"} %d', k, (iteration + 1) * 1000 + (r + k * 31) % 1000)
   end
   local count = 100 + r % 100
+  t[#t + 1] = '# HELP bench_job_batch_size_bytes Size of the batches the job wrote.'
   t[#t + 1] = '# TYPE bench_job_batch_size_bytes histogram'
   t[#t + 1] = string.format('bench_job_batch_size_bytes_bucket{le="1000"} %d', math.floor(count / 4))
   t[#t + 1] = string.format('bench_job_batch_size_bytes_bucket{le="100000"} %d', math.floor(count / 2))
