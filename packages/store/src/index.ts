@@ -7,7 +7,12 @@ export { PersistenceError, PersistenceCorruptError } from './persistence-errors'
 // Redis store (cluster): the Redis engineer adds `export * from './redis-metric-store';` here.
 export * from './redis-metric-store';
 export { FAIL_FAST_OPTIONS, type RedisConnectionSpec } from './redis-connection';
-export { GroupHashCollisionError, RedisStoreProtocolError } from './redis-errors';
+export {
+  GroupHashCollisionError,
+  REDIS_LAYOUT_VERSION,
+  RedisStoreProtocolError,
+  StoreLayoutError,
+} from './redis-errors';
 export { SnapshotDirectory, type SnapshotEntry } from './snapshot-dir';
 export { readSnapshot, writeSnapshot } from './snapshot-file';
 export { SnapshotError, SnapshotCorruptError } from './snapshot-errors';

@@ -180,6 +180,17 @@ describe('redis-codec', () => {
     });
   });
 
+  it('re-encodes a decoded family with its labels (a restore writes what a read returned)', () => {
+    const family: MetricFamily = {
+      name: 'c',
+      type: 'COUNTER',
+      metric: [{ label: [{ name: 'a', value: 'b' }], counter: { value: 1 } }],
+    };
+    const once = decodeBlob(blob(family)).c?.family as MetricFamily;
+    const twice = decodeBlob(blob(once)).c?.family as MetricFamily;
+    expect(twice.metric[0]?.label).toEqual([{ name: 'a', value: 'b' }]);
+  });
+
   it('still reads blobs written with the full label form', () => {
     const old =
       '{\n"g":{"t":1.5,"f":{"name":"g","type":"GAUGE","metric":[{"label":[{"name":"a","value":"b"}],"gauge":{"value":"-0"}}]}}\n}';

@@ -55,7 +55,8 @@ function compactMetric(metric: Metric): CompactMetric {
     l[2 * i] = pair.name;
     l[2 * i + 1] = pair.value;
   }
-  return { l, ...rest };
+  // `l` last: a decoded metric carries `l: undefined` (expandMetric), which must not win.
+  return { ...rest, l };
 }
 
 /**

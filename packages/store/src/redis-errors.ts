@@ -34,6 +34,21 @@ export const ScriptCode = {
 
 export type ScriptCode = (typeof ScriptCode)[keyof typeof ScriptCode];
 
+/**
+ * The data layout this code reads and writes (keys, blob encoding, indexes; see
+ * docs/architecture.md). Raised when a change makes older nodes misread the data or newer ones
+ * miss what older ones wrote. 2: bucketed series index, compact blob labels.
+ */
+export const REDIS_LAYOUT_VERSION = '2';
+
+/**
+ * Redis holds Pushgate data in another layout under this key prefix. Unavailable rather than
+ * wrong: the node answers 503 and is not ready until the data is migrated (operations guide).
+ */
+export class StoreLayoutError extends StoreUnavailableError {
+  override name = 'StoreLayoutError';
+}
+
 /** A reply the store cannot interpret: a bug in a script or in the store, or foreign data. */
 export class RedisStoreProtocolError extends Error {
   override name = 'RedisStoreProtocolError';

@@ -66,6 +66,8 @@ export function seriesBucket(series: string, seriesKey: string): string {
 export class RedisKeys {
   /** HASH group hash → metadata (labels, blob tx, bookkeeping gauges, version). */
   readonly groups: string;
+  /** STRING the data layout version of everything under the prefix (lua/layout.lua). */
+  readonly layout: string;
   /** HASH family name → "<TYPE> <number of groups holding it>". */
   readonly families: string;
   /**
@@ -103,6 +105,7 @@ export class RedisKeys {
     }
     const index = `{${prefix}}`;
     this.groups = `${index}:groups`;
+    this.layout = `${index}:layout`;
     this.families = `${index}:families`;
     this.series = `${index}:series`;
     this.seq = `${index}:seq`;

@@ -29,8 +29,10 @@ import {
 } from './redis-connection';
 import {
   GroupHashCollisionError,
+  REDIS_LAYOUT_VERSION,
   RedisStoreProtocolError,
   ScriptCode,
+  StoreLayoutError,
   toStoreError,
 } from './redis-errors';
 import { groupHash, RedisKeys } from './redis-keys';
@@ -112,6 +114,8 @@ export class RedisMetricStore implements MaintainableMetricStore, ChangeFeedSour
    * once (connected or not), so afterwards an unreachable Redis fails operations fast.
    */
   private firstConnect: Promise<void> | undefined;
+  /** The data layout under the prefix was found to be this code's (see layoutChecked). */
+  private layoutOk = false;
 
   /**
    * Creates the store and waits until Redis answers or the operation timeout passes; it never
@@ -309,7 +313,9 @@ export class RedisMetricStore implements MaintainableMetricStore, ChangeFeedSour
         else await this.client.ping();
       });
       return true;
-    } catch {
+    } catch (err) {
+      // Connection errors arrive as events; a layout mismatch only here, so it is kept too.
+      if (err instanceof StoreLayoutError) this.lastError = err;
       return false;
     }
   }
@@ -336,7 +342,12 @@ export class RedisMetricStore implements MaintainableMetricStore, ChangeFeedSour
       );
     });
     try {
-      return await Promise.race([this.connectedOnce().then(operation), timeout]);
+      return await Promise.race([
+        this.connectedOnce()
+          .then(() => this.layoutChecked())
+          .then(operation),
+        timeout,
+      ]);
     } catch (err) {
       throw toStoreError(err);
     } finally {
@@ -352,6 +363,31 @@ export class RedisMetricStore implements MaintainableMetricStore, ChangeFeedSour
   private connectedOnce(): Promise<void> {
     this.firstConnect ??= firstConnection(this.client, Math.min(this.timeoutMs, 1000));
     return this.firstConnect;
+  }
+
+  /**
+   * Checks once per store instance (and again after a failed check) that the data under the
+   * prefix is in the layout this code uses, recording it in an empty store (lua/layout.lua).
+   * A mismatch fails every operation with StoreLayoutError and keeps ready() false, so a node
+   * never misreads data of another version; fixing the data needs no restart.
+   */
+  private async layoutChecked(): Promise<void> {
+    if (this.layoutOk) return;
+    const layout = String(
+      await SCRIPTS.layout.run(
+        this.client,
+        [this.keys.layout, this.keys.groups],
+        [REDIS_LAYOUT_VERSION],
+      ),
+    );
+    if (layout !== REDIS_LAYOUT_VERSION) {
+      throw new StoreLayoutError(
+        `Redis holds Pushgate data in layout ${layout} under the key prefix "${this.keys.prefix}"; ` +
+          `this node reads and writes layout ${REDIS_LAYOUT_VERSION}. Migrate it with a snapshot ` +
+          `and a restore into an empty Redis or a new prefix (docs/operations.md, "Upgrading")`,
+      );
+    }
+    this.layoutOk = true;
   }
 
   /**

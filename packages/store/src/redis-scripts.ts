@@ -59,4 +59,6 @@ export const SCRIPTS = {
   // Expiry and restore (src/redis-ttl.ts, src/redis-restore.ts).
   sweep: new RedisScript('sweep', 9),
   restore: new RedisScript('restore', 10),
+  // Layout version check before a store's first operation (redis-metric-store.ts).
+  layout: new RedisScript('layout', 2),
 } as const;

@@ -12,6 +12,7 @@ import { parseText } from '@pushgate/exposition';
 import { spawnRedis, type SpawnedRedis } from '../../../tests/support/redis-server';
 import { waitFor } from '../../../tests/support/wait-for';
 import { StoreUnavailableError } from '../src/metric-store';
+import { REDIS_LAYOUT_VERSION, StoreLayoutError } from '../src/redis-errors';
 import { RedisMetricStore } from '../src/redis-metric-store';
 import { describeMetricStoreContract } from './contract/metric-store.contract';
 import { describeTtlContract } from './contract/ttl.contract';
@@ -83,6 +84,59 @@ describe('RedisMetricStore through Sentinel', () => {
       await sentinel.stop();
     }
   }, 30_000);
+});
+
+describe('RedisMetricStore: the data layout version', () => {
+  const push = (store: RedisMetricStore, job: string) =>
+    store.push({ labels: { job }, families: parseText('up 1\n'), mode: 'replace', receivedAt: 1 });
+
+  it('records its layout in an empty store and works there', async () => {
+    const prefix = randomPrefix();
+    const store = new RedisMetricStore({ redis: client, keyPrefix: prefix });
+    try {
+      await push(store, 'j');
+      expect(await client.get(`{${prefix}}:layout`)).toBe(REDIS_LAYOUT_VERSION);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it.each([
+    ['groups written before the layout was recorded', null],
+    ['another layout version', '3'],
+  ])(
+    'refuses a store holding %s (503, not ready) and recovers once it is migrated',
+    async (_, layout) => {
+      const prefix = randomPrefix();
+      const writer = new RedisMetricStore({ redis: client, keyPrefix: prefix });
+      await push(writer, 'old');
+      await writer.close();
+      if (layout === null) await client.del(`{${prefix}}:layout`);
+      else await client.set(`{${prefix}}:layout`, layout);
+
+      const store = new RedisMetricStore({ redis: client, keyPrefix: prefix });
+      try {
+        const refused = push(store, 'new');
+        await expect(refused).rejects.toThrow(StoreLayoutError);
+        await expect(refused).rejects.toThrow(
+          new RegExp(`layout ${layout ?? 1} under the key prefix "${prefix}"`),
+        );
+        await expect(refused).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(store.getGroups()).rejects.toThrow(StoreLayoutError);
+        expect(await store.ready()).toBe(false);
+        expect(store.lastError).toBeInstanceOf(StoreLayoutError);
+        // Nothing was written by the refused push.
+        expect(await client.hlen(`{${prefix}}:groups`)).toBe(1);
+
+        // The operator migrates (here: empties the prefix); the same store works, no restart.
+        await client.del(`{${prefix}}:layout`, `{${prefix}}:groups`);
+        expect(await store.ready()).toBe(true);
+        await push(store, 'new');
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });
 
 describe('RedisMetricStore: a re-push of the same shape', () => {

@@ -1,5 +1,10 @@
 import type { ReservedFamilies } from '@pushgate/core';
-import { MemoryMetricStore, type MetricStore, RedisMetricStore } from '@pushgate/store';
+import {
+  MemoryMetricStore,
+  type MetricStore,
+  RedisMetricStore,
+  StoreLayoutError,
+} from '@pushgate/store';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import type { StoreSettings } from './settings/cluster-flags';
@@ -50,6 +55,11 @@ async function connectRedis(
     },
   });
   if (await store.ready()) log.info('connected to Redis (cluster mode)');
+  else if (store.lastError instanceof StoreLayoutError)
+    log.error(
+      { err: store.lastError },
+      'Redis data is in another layout; answering 503 until it is migrated',
+    );
   else log.error('Redis is not reachable yet; answering 503 until it is (cluster mode)');
   return store;
 }
