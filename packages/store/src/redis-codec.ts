@@ -47,16 +47,32 @@ export function encodeRecord(stored: StoredFamily): string {
 /** A stored metric: labels as one flat name, value, name, value... list under `l`. */
 type CompactMetric = Omit<Metric, 'label'> & { l: string[] };
 
+/** Fails to compile when Metric gains a field compactMetric does not copy. */
+type CopiedFields =
+  'label' | 'gauge' | 'counter' | 'summary' | 'untyped' | 'histogram' | 'timestampMs';
+const EVERY_FIELD_COPIED: [Exclude<keyof Metric, CopiedFields>] extends [never] ? true : never =
+  true;
+void EVERY_FIELD_COPIED;
+
 function compactMetric(metric: Metric): CompactMetric {
-  const { label, ...rest } = metric;
+  const { label } = metric;
   const l = new Array<string>(2 * label.length);
   for (let i = 0; i < label.length; i++) {
     const pair = label[i] as LabelPair;
     l[2 * i] = pair.name;
     l[2 * i + 1] = pair.value;
   }
-  // `l` last: a decoded metric carries `l: undefined` (expandMetric), which must not win.
-  return { ...rest, l };
+  // Every field of the model's Metric but `label`, copied by name: rest-spreading is several
+  // times slower, and this runs for every pushed series. (A decoded metric's `l: undefined`,
+  // see expandMetric, is not copied.)
+  const out: CompactMetric = { l };
+  if (metric.gauge !== undefined) out.gauge = metric.gauge;
+  if (metric.counter !== undefined) out.counter = metric.counter;
+  if (metric.summary !== undefined) out.summary = metric.summary;
+  if (metric.untyped !== undefined) out.untyped = metric.untyped;
+  if (metric.histogram !== undefined) out.histogram = metric.histogram;
+  if (metric.timestampMs !== undefined) out.timestampMs = metric.timestampMs;
+  return out;
 }
 
 /**
