@@ -23,6 +23,9 @@ export async function startTarget(
   return new GatewayTarget(side, server, flags);
 }
 
+/** How long a scrape waits after a write answered 202 (applied after the answer upstream). */
+const ACCEPTED_SETTLE_MS = 100;
+
 /** One running gateway of a differential pair, with what its flags imply for the harness. */
 export class GatewayTarget {
   readonly prefix: string;
@@ -71,7 +74,12 @@ export class GatewayTarget {
         throw new Error(`${this.side} did not exit within 10 s`);
       return { responses };
     }
-    if (this.settleMs > 0) await new Promise((resolve) => setTimeout(resolve, this.settleMs));
+    // Upstream also answers every DELETE 202 before its queue applies it, check or not: after
+    // any 202 the scrape waits as well, or it could race upstream's queue (seen in CI).
+    const settleMs = responses.some((r) => r.status === 202)
+      ? Math.max(this.settleMs, ACCEPTED_SETTLE_MS)
+      : this.settleMs;
+    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
     const scrape = await this.request('GET', this.scrapePath);
     const api = await this.request('GET', `${this.prefix}/api/v1/metrics`);
     return { responses, scrape, api };
