@@ -26,13 +26,20 @@ export const DEFAULT_BLOCK_BYTES = 32 * 1024;
  */
 const SPLIT_SLOTS_PER_BYTE = 1 / 128;
 
+/**
+ * A block's slots. Rebuilt blocks are frozen into compact columns (node's builds have no pointer
+ * compression, so a JS array slot costs 8 bytes, and a large store holds millions of slots): the
+ * label-name key once when every slot shares it (the usual case), offsets and lengths in
+ * Int32Arrays. The first insert or removal thaws them back into plain arrays.
+ */
 class Block {
   readonly keys: string[];
-  readonly names: string[];
   readonly owners: SeriesOwner[];
+  /** Every slot's label-name key, or the one they all share. */
+  private names: string[] | string;
   /** A slot's lines: start offset in `text` (length in `lens`), or the lines until rendered. */
-  readonly src: Array<number | string>;
-  readonly lens: number[];
+  private src: Array<number | string> | Int32Array;
+  private lens: number[] | Int32Array;
   text: Buffer;
   /** Slots were added or removed since `text` was built. */
   dirty = true;
@@ -46,10 +53,10 @@ class Block {
 
   constructor(
     keys: string[] = [],
-    names: string[] = [],
+    names: string[] | string = [],
     owners: SeriesOwner[] = [],
-    src: Array<number | string> = [],
-    lens: number[] = [],
+    src: Array<number | string> | Int32Array = [],
+    lens: number[] | Int32Array = [],
     text: Buffer = EMPTY,
   ) {
     this.keys = keys;
@@ -64,14 +71,77 @@ class Block {
     return this.keys.length;
   }
 
+  nameAt(i: number): string {
+    const names = this.names;
+    return typeof names === 'string' ? names : (names[i] as string);
+  }
+
+  /** A slot's lines: offset into `text`, or the rendered lines of a slot added since. */
+  srcAt(i: number): number | string {
+    return this.src[i] as number | string;
+  }
+
+  lenAt(i: number): number {
+    return this.lens[i] as number;
+  }
+
+  /** Every slot's label-name key (a new array when frozen). */
+  allNames(): string[] {
+    const names = this.names;
+    return typeof names === 'string' ? new Array<string>(this.length).fill(names) : names;
+  }
+
+  /** Every slot's source (a new array when frozen). */
+  allSrc(): Array<number | string> {
+    return this.src instanceof Int32Array ? Array.from(this.src) : this.src;
+  }
+
+  /** Packs the columns of a block that was just built (see the class comment). */
+  freeze(): void {
+    const names = this.names;
+    if (typeof names !== 'string' && names.length > 0 && names.every((n) => n === names[0]))
+      this.names = names[0] as string;
+    if (!(this.src instanceof Int32Array)) this.src = Int32Array.from(this.src as number[]);
+    if (!(this.lens instanceof Int32Array)) this.lens = Int32Array.from(this.lens);
+  }
+
+  /** Plain arrays again, before slots are added or removed. */
+  private thaw(): { names: string[]; src: Array<number | string>; lens: number[] } {
+    if (typeof this.names === 'string') this.names = this.allNames();
+    if (this.src instanceof Int32Array) this.src = Array.from(this.src);
+    if (this.lens instanceof Int32Array) this.lens = Array.from(this.lens);
+    return { names: this.names, src: this.src, lens: this.lens };
+  }
+
+  insertAt(a: number, key: string, names: string, owner: SeriesOwner, lines: string): void {
+    const columns = this.thaw();
+    this.keys.splice(a, 0, key);
+    columns.names.splice(a, 0, names);
+    this.owners.splice(a, 0, owner);
+    columns.src.splice(a, 0, lines);
+    columns.lens.splice(a, 0, 0);
+    this.dirty = true;
+  }
+
+  removeAt(a: number): void {
+    const columns = this.thaw();
+    this.keys.splice(a, 1);
+    columns.names.splice(a, 1);
+    this.owners.splice(a, 1);
+    columns.src.splice(a, 1);
+    columns.lens.splice(a, 1);
+    this.dirty = true;
+  }
+
   /** Moves the slots from `at` on into a new block (sharing `text`, which their offsets index). */
   splitOff(at: number): Block {
+    const columns = this.thaw();
     const tail = new Block(
       this.keys.splice(at),
-      this.names.splice(at),
+      columns.names.splice(at),
       this.owners.splice(at),
-      this.src.splice(at),
-      this.lens.splice(at),
+      columns.src.splice(at),
+      columns.lens.splice(at),
       this.text,
     );
     tail.limit = this.limit;
@@ -95,7 +165,7 @@ function compareAt(
 ): number {
   const k = block.keys[i] as string;
   if (key !== k) return key < k ? -1 : 1;
-  const n = block.names[i] as string;
+  const n = block.nameAt(i);
   if (names !== n) return names < n ? -1 : 1;
   const o = (block.owners[i] as SeriesOwner).order;
   return owner.order === o ? 0 : owner.order < o ? -1 : 1;
@@ -144,12 +214,7 @@ export class SeriesList {
       if (compareAt(key, names, owner, block, mid) >= 0) a = mid + 1;
       else b = mid;
     }
-    block.keys.splice(a, 0, key);
-    block.names.splice(a, 0, names);
-    block.owners.splice(a, 0, owner);
-    block.src.splice(a, 0, lines);
-    block.lens.splice(a, 0, 0);
-    block.dirty = true;
+    block.insertAt(a, key, names, owner, lines);
     this.changed = true;
     this.size++;
     if (block.length > block.limit) blocks.splice(lo + 1, 0, block.splitOff(block.length >> 1));
@@ -176,12 +241,7 @@ export class SeriesList {
         else b = mid;
       }
       if (a < block.length && compareAt(key, names, owner, block, a) === 0) {
-        block.keys.splice(a, 1);
-        block.names.splice(a, 1);
-        block.owners.splice(a, 1);
-        block.src.splice(a, 1);
-        block.lens.splice(a, 1);
-        block.dirty = true;
+        block.removeAt(a);
         if (block.length === 0) blocks.splice(j, 1);
         this.changed = true;
         this.size--;
@@ -241,7 +301,7 @@ export class SeriesList {
       if (block.out === undefined || block.prevKey !== prevKey || block.prevNames !== prevNames)
         computeOut(block, prevKey, prevNames);
       prevKey = block.keys[block.length - 1];
-      prevNames = block.names[block.length - 1];
+      prevNames = block.nameAt(block.length - 1);
     }
     this.changed = false;
     return built;
@@ -267,8 +327,8 @@ export class SeriesList {
 function estimateBytes(block: Block): number {
   let n = 0;
   for (let i = 0; i < block.length; i++) {
-    const src = block.src[i] as number | string;
-    n += typeof src === 'number' ? (block.lens[i] as number) : src.length;
+    const src = block.srcAt(i);
+    n += typeof src === 'number' ? block.lenAt(i) : src.length;
   }
   return n;
 }
@@ -277,9 +337,9 @@ function estimateBytes(block: Block): number {
 function rebuild(run: readonly Block[], target: number): Block[] {
   const single = run.length === 1 ? (run[0] as Block) : undefined;
   const keys = single?.keys ?? run.flatMap((b) => b.keys);
-  const names = single?.names ?? run.flatMap((b) => b.names);
+  const names = single?.allNames() ?? run.flatMap((b) => b.allNames());
   const seriesOwners = single?.owners ?? run.flatMap((b) => b.owners);
-  const lines = single?.src ?? run.flatMap((b) => b.src);
+  const lines = single?.allSrc() ?? run.flatMap((b) => b.allSrc());
   // Every slot's source block (kept only when several blocks are merged) and byte size.
   const sources = single === undefined ? run.flatMap((b) => b.keys.map(() => b)) : undefined;
   const sizes: number[] = new Array<number>(keys.length);
@@ -287,8 +347,8 @@ function rebuild(run: readonly Block[], target: number): Block[] {
   let k = 0;
   for (const block of run) {
     for (let i = 0; i < block.length; i++, k++) {
-      const line = block.src[i] as number | string;
-      const size = typeof line === 'number' ? (block.lens[i] as number) : Buffer.byteLength(line);
+      const line = block.srcAt(i);
+      const size = typeof line === 'number' ? block.lenAt(i) : Buffer.byteLength(line);
       sizes[k] = size;
       total += size;
     }
@@ -343,6 +403,7 @@ function rebuild(run: readonly Block[], target: number): Block[] {
       text,
     );
     built.dirty = false;
+    built.freeze();
     result.push(built);
     start = end;
   }
@@ -366,7 +427,7 @@ function computeOut(
   let repeats: number[] | undefined;
   for (let i = 0; i < block.length; i++) {
     const k = block.keys[i] as string;
-    const n = block.names[i] as string;
+    const n = block.nameAt(i);
     if (k === pk && n === pn) (repeats ??= []).push(i);
     pk = k;
     pn = n;
@@ -382,8 +443,8 @@ function computeOut(
       r++;
       continue;
     }
-    const start = block.src[i] as number;
-    parts.push(block.text.subarray(start, start + (block.lens[i] as number)));
+    const start = block.srcAt(i) as number;
+    parts.push(block.text.subarray(start, start + block.lenAt(i)));
   }
   block.out = { text: Buffer.concat(parts) };
 }
