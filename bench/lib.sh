@@ -21,6 +21,12 @@ ensure_tools() {
   fi
 }
 
+# Builds the gateway (and what it depends on) unless the caller passed --no-build.
+build_gateway() {
+  log "building the gateway (npx tsc -b services/gateway)"
+  (cd "$REPO_DIR" && npx tsc -b services/gateway) || die "gateway build failed"
+}
+
 # wait_ready URL PID TIMEOUT_S: polls URL/-/ready until 200; fails early if PID died.
 wait_ready() {
   local url=$1 pid=$2 timeout=$3 i

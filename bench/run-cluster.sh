@@ -51,10 +51,7 @@ command -v redis-server >/dev/null || die "redis-server not installed"
 ensure_tools
 mkdir -p "$data_dir"
 data_dir=$(cd "$data_dir" && pwd)
-if [ "$build" = 1 ]; then
-  log "building the gateway (npx tsc -b services/gateway)"
-  (cd "$REPO_DIR" && npx tsc -b services/gateway) || die "gateway build failed"
-fi
+if [ "$build" = 1 ]; then build_gateway; fi
 
 run_dir=$(mktemp -d "$data_dir/cluster.XXXXXX")
 chmod 755 "$run_dir" # nginx workers run as nobody and need the temp directories

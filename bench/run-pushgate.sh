@@ -46,10 +46,7 @@ done
 [[ $series =~ ^[1-9][0-9]*$ ]] || usage
 ensure_tools
 mkdir -p "$data_dir"
-if [ "$build" = 1 ]; then
-  log "building the gateway (npx tsc -b services/gateway)"
-  (cd "$REPO_DIR" && npx tsc -b services/gateway) || die "gateway build failed"
-fi
+if [ "$build" = 1 ]; then build_gateway; fi
 [ -f "$bin" ] || die "$bin missing: build services/gateway first"
 
 pid=''

@@ -31,11 +31,6 @@ export class GatewayTarget {
   readonly prefix: string;
   readonly scrapePath: string;
   private readonly adminApi: boolean;
-  /**
-   * With the consistency check off, upstream answers 202 before applying a write (its queue
-   * applies it microseconds later); a scrape right away could miss it.
-   */
-  private readonly settleMs: number;
 
   constructor(
     readonly side: 'upstream' | 'pushgate',
@@ -45,7 +40,6 @@ export class GatewayTarget {
     this.prefix = routePrefixOf(flags);
     this.scrapePath = this.prefix + (lastFlag(flags, 'web.telemetry-path') ?? '/metrics');
     this.adminApi = flags.includes('--web.enable-admin-api');
-    this.settleMs = flags.includes('--push.disable-consistency-check') ? 100 : 0;
   }
 
   request(
@@ -74,12 +68,10 @@ export class GatewayTarget {
         throw new Error(`${this.side} did not exit within 10 s`);
       return { responses };
     }
-    // Upstream also answers every DELETE 202 before its queue applies it, check or not: after
-    // any 202 the scrape waits as well, or it could race upstream's queue (seen in CI).
-    const settleMs = responses.some((r) => r.status === 202)
-      ? Math.max(this.settleMs, ACCEPTED_SETTLE_MS)
-      : this.settleMs;
-    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+    // A 202 means upstream answered before its write queue applied the request (every DELETE,
+    // and every push with the consistency check off): a scrape right away could miss it.
+    if (responses.some((r) => r.status === 202))
+      await new Promise((resolve) => setTimeout(resolve, ACCEPTED_SETTLE_MS));
     const scrape = await this.request('GET', this.scrapePath);
     const api = await this.request('GET', `${this.prefix}/api/v1/metrics`);
     return { responses, scrape, api };

@@ -100,28 +100,29 @@ interface IndexedFamily {
 }
 
 function indexedFamilies(prepared: PreparedPush): IndexedFamily[] {
-  const out: IndexedFamily[] = [];
   // Core's index lists the series ids of the bookkeeping families first, then those of every
   // family with series, in the order of prepared.families: key them from there, not again.
   const ids = prepared.index.series;
-  let next = 0;
-  const add = (family: MetricFamily, bookkeeping: boolean): void => {
-    let keys = '';
-    for (let i = 0; i < family.metric.length; i++) keys += seriesKey(ids[next++] ?? '');
-    out.push({ name: family.name, type: family.type, bookkeeping, keys });
-  };
   const template = applyFailure(undefined, prepared.labels, 0);
   const bookkeeping = BOOKKEEPING.map(
     (name) => (template.families[name] as { family: MetricFamily }).family,
   );
-  for (const family of bookkeeping) add(family, true);
-  for (const family of prepared.families) if (family.metric.length > 0) add(family, false);
+  let bookkeepingIds = 0;
+  let pushedIds = bookkeeping.reduce((n, f) => n + f.metric.length, 0);
+  const entry = (family: MetricFamily, isBookkeeping: boolean): IndexedFamily => {
+    let keys = '';
+    for (let i = 0; i < family.metric.length; i++)
+      keys += seriesKey(ids[isBookkeeping ? bookkeepingIds++ : pushedIds++] ?? '');
+    return { name: family.name, type: family.type, bookkeeping: isBookkeeping, keys };
+  };
+  // The scripts take the pushed families first, then the bookkeeping ones.
+  const out = prepared.families.filter((f) => f.metric.length > 0).map((f) => entry(f, false));
+  for (const family of bookkeeping) out.push(entry(family, true));
 
-  if (out.length !== prepared.index.families.length || next !== ids.length) {
+  if (out.length !== prepared.index.families.length || pushedIds !== ids.length) {
     throw new RedisStoreProtocolError(
-      `push index mismatch: core lists ${prepared.index.families.length} families / ${ids.length} series, the store derived ${out.length} / ${next}`,
+      `push index mismatch: core lists ${prepared.index.families.length} families / ${ids.length} series, the store derived ${out.length} / ${pushedIds}`,
     );
   }
-  // The scripts take the pushed families first, then the bookkeeping ones (as before).
-  return [...out.slice(bookkeeping.length), ...out.slice(0, bookkeeping.length)];
+  return out;
 }
