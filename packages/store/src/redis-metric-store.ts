@@ -69,6 +69,12 @@ export interface RedisMetricStoreOptions {
   /** How long a superseded blob stays readable for readers that listed it before. Default 10000. */
   blobGraceMs?: number;
   /**
+   * Most superseded blobs one write hands back for deletion (default 100). The scripts wait until
+   * min(32, this) are due before handing any back, so deletions go in batches; a due blob waits at
+   * most 5 s longer when writes are rare (lua/includes/meta.lua, gc_pop).
+   */
+  blobGcBatch?: number;
+  /**
    * This node's clock (ms since the epoch) for expiry: reads leave out groups expired by it and
    * writes judge expired groups by it. Default `Date.now`. Keep nodes NTP-synchronised.
    */
@@ -144,7 +150,7 @@ export class RedisMetricStore implements MaintainableMetricStore, ChangeFeedSour
     this.cluster = isCluster(this.client);
     this.reserved = options.reserved ?? UPSTREAM_OWN_FAMILIES;
     this.timeoutMs = options.operationTimeoutMs ?? 5000;
-    this.gc = { graceMs: options.blobGraceMs ?? 10000, batch: GC_BATCH };
+    this.gc = { graceMs: options.blobGraceMs ?? 10000, batch: options.blobGcBatch ?? GC_BATCH };
     this.now = options.now ?? Date.now;
     // Without a listener an 'error' event would be fatal; ioredis keeps reconnecting on its own.
     this.client.on('error', this.onError);

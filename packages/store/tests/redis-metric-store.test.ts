@@ -197,6 +197,47 @@ describe('RedisMetricStore: a re-push of the same shape', () => {
   });
 });
 
+describe('RedisMetricStore: superseded blobs', () => {
+  async function calls(command: string): Promise<number> {
+    const m = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(
+      await client.info('commandstats'),
+    );
+    return Number(m?.[1] ?? 0);
+  }
+
+  // Each push supersedes the group's blob. With no grace period every superseded blob is due at
+  // once; the scripts hand them back 32 at a time, so the node deletes them in a few pipelined
+  // round trips instead of one HDEL per push, and the blob hash stays bounded.
+  it('are deleted in batches, keeping the blob hash bounded', async () => {
+    const prefix = randomPrefix();
+    const store = new RedisMetricStore({ redis: client, keyPrefix: prefix, blobGraceMs: 0 });
+    const labels = { job: 'superseded' };
+    try {
+      await client.config('RESETSTAT');
+      for (let i = 1; i <= 100; i++) {
+        await store.push({
+          labels,
+          families: parseText(`# TYPE a gauge\na ${i}\n`),
+          mode: 'replace',
+          receivedAt: i,
+        });
+      }
+      const hdels = await calls('hdel');
+      expect(hdels).toBeGreaterThanOrEqual(2);
+      expect(hdels).toBeLessThanOrEqual(4); // 99 superseded blobs, 32 per batch
+      const blobKeys = await client.keys(`{${prefix}:*}:blobs`);
+      expect(blobKeys).toHaveLength(1);
+      const left = await client.hlen(blobKeys[0] as string);
+      expect(left).toBeGreaterThanOrEqual(1); // the live one
+      expect(left).toBeLessThanOrEqual(33); // plus fewer than a batch still waiting
+      const [group] = await store.getGroups();
+      expect(group?.families['a']?.family.metric[0]?.gauge?.value).toBe(100);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 /**
  * ioredis keeps a timer of `disconnectTimeout` (2 s) when a client whose connection already
  * failed is disconnected; shorter, so the test run ends as soon as the tests do.

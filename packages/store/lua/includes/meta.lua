@@ -47,13 +47,25 @@ local function now_ms()
 end
 
 -- Superseded blobs stay readable for `grace` ms (readers fetch blobs after reading the group
--- table); the writes then hand the due ones back to the client, which deletes them.
+-- table); the writes then hand the due ones back to the client, which deletes them. They are
+-- handed back GC_MIN_DUE at a time (or `batch`, if smaller), so a busy store costs one pipelined
+-- delete per GC_MIN_DUE writes instead of one per write; when writes are rare, a due blob waits
+-- at most GC_MAX_WAIT ms more before the next write hands it back on its own.
+local GC_MIN_DUE = 32
+local GC_MAX_WAIT = 5000
 local function gc_add(gcKey, now, h, tx)
   if tx ~= '-' then redis.call('ZADD', gcKey, now, shard_of(h) .. ':' .. tx) end
 end
 
 local function gc_pop(gcKey, now, grace, batch)
-  local due = redis.call('ZRANGEBYSCORE', gcKey, '-inf', now - grace, 'LIMIT', 0, batch)
-  if #due > 0 then redis.call('ZREM', gcKey, unpack(due)) end
+  local cutoff = now - grace
+  local count = redis.call('ZCOUNT', gcKey, '-inf', cutoff)
+  if count == 0 then return {} end
+  if count < math.min(GC_MIN_DUE, batch) then
+    local oldest = redis.call('ZRANGE', gcKey, 0, 0, 'WITHSCORES')
+    if tonumber(oldest[2]) > cutoff - GC_MAX_WAIT then return {} end
+  end
+  local due = redis.call('ZRANGEBYSCORE', gcKey, '-inf', cutoff, 'LIMIT', 0, batch)
+  redis.call('ZREM', gcKey, unpack(due))
   return due
 end

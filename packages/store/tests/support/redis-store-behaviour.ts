@@ -288,9 +288,17 @@ export function describeRedisStoreBehaviour(topology: string, env: RedisTestEnvi
       await expectIndexesMatch(env.client(), keys, await store.getGroups());
       for (const labels of GROUPS) await store.delete(labels);
       await expectIndexesMatch(env.client(), keys, []);
-      await store.push({ labels: { job: 'last' }, families: [], mode: 'replace', receivedAt: 2e9 });
       // The group table, the family and series index and every group's hash are gone; the blobs
-      // superseded by the deletes were collected by the next write (grace period 0).
+      // superseded by the deletes are collected by the writes that follow (grace period 0), once
+      // a batch (32) of superseded blobs is due.
+      for (let i = 0; i < 32; i++) {
+        await store.push({
+          labels: { job: 'last' },
+          families: parseText(`last ${i}\n`),
+          mode: 'replace',
+          receivedAt: 2e9 + i,
+        });
+      }
       expect(await blobCount(env.client(), keys, GROUPS)).toBe(0);
       await expectIndexesMatch(env.client(), keys, await store.getGroups());
     });
@@ -385,7 +393,16 @@ export function describeRedisStoreBehaviour(topology: string, env: RedisTestEnvi
       }
       // Within the grace period every version stays readable.
       expect(await blobCount(env.client(), keys, labels)).toBe(6);
-      const eager = node({ blobGraceMs: 0 });
+      // Past it, 5 superseded blobs are due: fewer than a batch (min(32, batch)), so a write
+      // leaves them for later; with a batch of 6, the next write's 6 are handed back and deleted.
+      await node({ blobGraceMs: 0 }).push({
+        labels: { job: 'g2' },
+        families: parseText('v 2\n'),
+        mode: 'merge',
+        receivedAt: 8,
+      });
+      expect(await blobCount(env.client(), keys, labels)).toBe(7);
+      const eager = node({ blobGraceMs: 0, blobGcBatch: 6 });
       await eager.push({
         labels: { job: 'g1' },
         families: parseText('v 9\n'),
