@@ -1,5 +1,5 @@
-import express, { type Express } from 'express';
 import type { AppContext } from './context';
+import type { GatewayResponse, RequestListener } from './http-types';
 import { dispatch } from './middleware/dispatch';
 import { errorHandler } from './middleware/error-handler';
 import { createRouter, type RouteName } from './routing/route-table';
@@ -13,17 +13,14 @@ import { scrapeRoute } from './routes/scrape';
 import { statusPageRoute } from './routes/status-page';
 
 /**
- * The express app of one node, assembled in a fixed order: the Go-compatible dispatcher (routing,
- * router-level answers, handlers, request counting), then the one error handler.
+ * The request listener of one node: the Go-compatible dispatcher (routing, router-level answers,
+ * handlers, request counting), then the one error handler for whatever a handler throws.
  *
- * Express' own routing is not used: it decodes parameters after matching (so `%2F` could never
- * split a segment), matches case-insensitively and ignores trailing slashes, all unlike upstream.
+ * Plain node:http, no framework (see http-types.ts for why): the router is ours, because
+ * express' decodes parameters after matching (so `%2F` could never split a segment), matches
+ * case-insensitively and ignores trailing slashes, all unlike upstream.
  */
-export function createApp(ctx: AppContext): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-
+export function createApp(ctx: AppContext): RequestListener {
   const handlers: Record<RouteName, RouteHandler> = {
     push: pushRoute(ctx, false),
     'push-base64': pushRoute(ctx, true),
@@ -45,8 +42,20 @@ export function createApp(ctx: AppContext): Express {
     telemetryPath: ctx.config.telemetryPath,
     enableAdminApi: ctx.config.enableAdminApi,
   });
+  const handle = dispatch(router, handlers, ctx.metrics);
+  const onError = errorHandler(ctx.logger);
 
-  app.use(dispatch(router, handlers, ctx.metrics));
-  app.use(errorHandler(ctx.logger));
-  return app;
+  return (req, res) => {
+    const response = res as GatewayResponse;
+    response.locals = {};
+    handle(req, response).catch((err: unknown) => {
+      try {
+        onError(err, req, response);
+      } catch (failure) {
+        // The error handler itself failed: nothing sensible can be sent any more.
+        ctx.logger.error({ err: failure }, 'error handler failed');
+        response.destroy();
+      }
+    });
+  };
 }

@@ -1,8 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import { type ReservedFamilies, UPSTREAM_OWN_FAMILIES } from '@pushgate/core';
 import { hasChangeFeed, type MetricStore } from '@pushgate/store';
-import type { Express } from 'express';
 import { createApp } from './app';
+import type { RequestListener } from './http-types';
 import { type BuildInfo, currentBuildInfo } from './build-info';
 import type { GatewayConfig } from './config';
 import type { AppContext } from './context';
@@ -29,7 +29,7 @@ export type { ListeningAddress } from './http-listen';
 
 /** One Pushgate node. */
 export interface Gateway {
-  readonly app: Express;
+  readonly app: RequestListener;
   readonly config: GatewayConfig;
   readonly store: MetricStore;
   readonly logger: Logger;
@@ -56,7 +56,7 @@ function systemClock(): number {
 }
 
 /**
- * The composition root of a node: metrics, logger, store, express app and HTTP server, all
+ * The composition root of a node: metrics, logger, store, request listener and HTTP server, all
  * built here from the config and passed down; nothing global. Integration suites use it to run a
  * node in-process:
  *

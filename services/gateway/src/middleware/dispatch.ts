@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { GatewayResponse } from '../http-types';
 import type { GatewayMetrics, HandlerLabel } from '../metrics';
 import { goHtmlEscape } from '../routing/go-url';
 import type { GoRouter } from '../routing/go-router';
@@ -29,7 +30,7 @@ const API_ROUTES: ReadonlySet<RouteName> = new Set([
 ]);
 
 /**
- * The single express middleware in front of the handlers: resolves the raw request target with
+ * The one request handler in front of the route handlers: resolves the raw request target with
  * the Go-compatible router and either answers at router level (redirect, OPTIONS, 405, 404, 400;
  * never counted, as upstream) or runs the route's handler, counting its answer.
  */
@@ -37,14 +38,14 @@ export function dispatch(
   router: GoRouter<RouteName>,
   handlers: Readonly<Record<RouteName, RouteHandler>>,
   metrics: GatewayMetrics,
-): RequestHandler {
+): (req: IncomingMessage, res: GatewayResponse) => Promise<void> {
   return async (req, res) => {
-    const resolution = router.resolve(req.method, req.originalUrl);
+    const method = req.method ?? '';
+    const resolution = router.resolve(method, req.url ?? '');
     switch (resolution.kind) {
       case 'handle': {
         const label = HANDLER_LABELS[resolution.route];
-        if (label)
-          res.once('finish', () => metrics.countRequest(label, req.method, res.statusCode));
+        if (label) res.once('finish', () => metrics.countRequest(label, method, res.statusCode));
         if (API_ROUTES.has(resolution.route)) res.locals.api = true;
         await handlers[resolution.route](req, res, resolution.params);
         return;
@@ -52,9 +53,9 @@ export function dispatch(
       case 'redirect': {
         // Go's http.Redirect: a short HTML body for GET only.
         res.setHeader('Location', resolution.location);
-        if (req.method === 'GET' || req.method === 'HEAD') {
+        if (method === 'GET' || method === 'HEAD') {
           const body = `<a href="${goHtmlEscape(resolution.location)}">${resolution.status === 301 ? 'Moved Permanently' : 'Temporary Redirect'}</a>.\n\n`;
-          send(res, resolution.status, req.method === 'GET' ? body : '', {
+          send(res, resolution.status, method === 'GET' ? body : '', {
             'Content-Type': 'text/html; charset=utf-8',
           });
         } else {

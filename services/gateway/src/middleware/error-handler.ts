@@ -1,5 +1,6 @@
-import type { ErrorRequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { toErrorReply } from '../http-errors';
+import type { GatewayResponse } from '../http-types';
 import type { Logger } from '../logger';
 import { goJson, send, sendGoError } from '../respond';
 import { API_HEADERS } from '../routes/api-v1';
@@ -9,14 +10,16 @@ import { API_HEADERS } from '../routes/api-v1';
  * mistakes at warn with the reason and grouping key (the log is their only trace), failures of
  * our own at error with the full error (which never reaches the client).
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+export function errorHandler(
+  logger: Logger,
+): (err: unknown, req: IncomingMessage, res: GatewayResponse) => void {
+  return (err, req, res) => {
     const reply = toErrorReply(err);
     const context = {
       method: req.method,
-      path: req.originalUrl,
+      path: req.url,
       status: reply.status,
-      groupingKey: res.locals.groupingKey as unknown,
+      groupingKey: res.locals.groupingKey,
     };
     if (reply.level === 'error') logger.error({ ...context, err }, 'request failed');
     else

@@ -1,5 +1,5 @@
 import { formatRfc3339Nano, toApiGroupsJsonWithTtl } from '@pushgate/core';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../context';
 import { goJson, send, sendEmpty } from '../respond';
 import type { RouteHandler } from './route-handler';
@@ -14,7 +14,7 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Upstream's success envelope around `data`, already JSON-encoded. */
-function sendSuccess(res: Response, dataJson: string): void {
+function sendSuccess(res: ServerResponse, dataJson: string): void {
   send(res, 200, `{"status":"success","data":${dataJson}}`, {
     ...API_HEADERS,
     'Content-Type': 'application/json',

@@ -1,6 +1,7 @@
 import { type PushMode, PushRejectedError, resolveTtl, TTL_HEADER } from '@pushgate/core';
 import { readBody } from '../body';
 import type { AppContext } from '../context';
+import { header } from '../http-types';
 import { approximateRequestSize } from '../request-size';
 import { sendEmpty } from '../respond';
 import { groupingKeyFromPath } from './grouping-key';
@@ -34,7 +35,7 @@ export function pushRoute(
     try {
       const labels = groupingKeyFromPath(params, jobBase64);
       res.locals.groupingKey = labels;
-      const ttlSeconds = resolveTtl(config.ttl, labels, req.get(TTL_HEADER));
+      const ttlSeconds = resolveTtl(config.ttl, labels, header(req, TTL_HEADER.toLowerCase()));
       const read = await readBody(req, config.maxBodyBytes);
       wireBytes = read.wireBytes;
       const families = decodePushBody(read, req.headers['content-type']);

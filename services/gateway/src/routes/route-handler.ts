@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { GatewayResponse } from '../http-types';
 import type { Params } from '../routing/route-pattern';
 
 /**
@@ -6,4 +7,8 @@ import type { Params } from '../routing/route-pattern';
  * (one char per byte of the percent-decoded path). Throw to answer with an error: the error
  * handler is the only place that turns errors into responses.
  */
-export type RouteHandler = (req: Request, res: Response, params: Params) => Promise<void> | void;
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: GatewayResponse,
+  params: Params,
+) => Promise<void> | void;

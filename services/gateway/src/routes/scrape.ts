@@ -12,6 +12,7 @@ import {
 } from '@pushgate/exposition';
 import { acceptsGzip } from '../accept-encoding';
 import type { AppContext } from '../context';
+import { queryOf } from '../http-types';
 import { send } from '../respond';
 import type { GzipStats } from '../scrape-gzip';
 import { sendTextScrape } from '../scrape-response';
@@ -65,7 +66,7 @@ export function scrapeRoute({
 
     // `match[]` (Prometheus /federate syntax): parsed before touching the store, so a bad
     // selector is a 400 (SelectorParseError, mapped in http-errors.ts) whatever the store's state.
-    const selectors = matchSelectors(req.query['match[]']);
+    const selectors = matchSelectors(queryOf(req)['match[]']);
 
     if (format === 'text' && scrapeCache !== undefined && selectors === undefined) {
       const snapshot = await scrapeCache.snapshot();
