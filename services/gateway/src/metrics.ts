@@ -40,6 +40,15 @@ export class GatewayMetrics {
   private readonly requests: Counter<'code' | 'handler' | 'method'>;
   private readonly pushDuration: Summary<'method'>;
   private readonly pushSize: Summary<'method'>;
+  /**
+   * Label children, bound once: prom-client hashes a label object on every call otherwise, and
+   * these are counted on every request. Bounded: routed methods × handlers × status codes.
+   */
+  private readonly requestChildren = new Map<string, Counter.Internal>();
+  private readonly pushChildren = new Map<
+    PushMethodLabel,
+    { duration: Summary.Internal<'method'>; size: Summary.Internal<'method'> }
+  >();
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
@@ -92,13 +101,27 @@ export class GatewayMetrics {
 
   /** One request answered by `handler` (method as received, lower-cased like upstream). */
   countRequest(handler: HandlerLabel, method: string, code: number): void {
-    this.requests.inc({ code: String(code), handler, method: method.toLowerCase() });
+    const key = `${code} ${handler} ${method}`;
+    let child = this.requestChildren.get(key);
+    if (child === undefined) {
+      child = this.requests.labels({ code: String(code), handler, method: method.toLowerCase() });
+      this.requestChildren.set(key, child);
+    }
+    child.inc();
   }
 
   /** One push (any outcome): its duration and approximate request size. */
   observePush(method: PushMethodLabel, seconds: number, bytes: number): void {
-    this.pushDuration.observe({ method }, seconds);
-    this.pushSize.observe({ method }, bytes);
+    let children = this.pushChildren.get(method);
+    if (children === undefined) {
+      children = {
+        duration: this.pushDuration.labels({ method }),
+        size: this.pushSize.labels({ method }),
+      };
+      this.pushChildren.set(method, children);
+    }
+    children.duration.observe(seconds);
+    children.size.observe(bytes);
   }
 
   /** The registry's current families, in the exposition model (for the scrape). */
