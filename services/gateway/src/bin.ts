@@ -3,6 +3,10 @@
 import { currentBuildInfo } from './build-info';
 import { ConfigError, parseCommandLine } from './config';
 import { createGateway } from './gateway';
+import { tuneHeap } from './heap-tuning';
+
+// Before anything allocates much: the heap-growing factor applies from the next collection on.
+tuneHeap();
 
 function versionText(): string {
   const b = currentBuildInfo();
