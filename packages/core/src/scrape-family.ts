@@ -40,28 +40,34 @@ export class FamilyState {
     this.sortKey = byteOrderKey(name);
   }
 
-  /** Records a new contribution (before its series are inserted). */
-  contribute(c: Contribution): void {
+  /**
+   * Records a new contribution of `owner` (before its series are inserted). An owner contributes
+   * a family at most once, so the owner identifies its contribution; only the winner's is kept as
+   * an object.
+   */
+  contribute(owner: SeriesOwner, type: MetricType, help: string | undefined): void {
     this.contributors++;
     if (this.lostOrder === undefined) {
-      if (this.winner === undefined || c.owner.order < this.winner.owner.order) this.winner = c;
-    } else if (c.owner.order <= this.lostOrder) {
-      if (this.winner === undefined || c.owner.order < this.winner.owner.order) this.winner = c;
+      if (this.winner === undefined || owner.order < this.winner.owner.order)
+        this.winner = { owner, type, help };
+    } else if (owner.order <= this.lostOrder) {
+      if (this.winner === undefined || owner.order < this.winner.owner.order)
+        this.winner = { owner, type, help };
       this.lostOrder = undefined;
     }
   }
 
-  /** Forgets a contribution (after its series were removed). */
-  withdraw(c: Contribution): void {
+  /** Forgets the contribution of `owner` (after its series were removed). */
+  withdraw(owner: SeriesOwner): void {
     this.contributors--;
     if (this.contributors === 0) {
       this.winner = undefined;
       this.lostOrder = undefined;
       return;
     }
-    if (c !== this.winner) return;
+    if (owner !== this.winner?.owner) return;
     this.winner = undefined;
-    this.lostOrder = c.owner.order;
+    this.lostOrder = owner.order;
   }
 
   /** True when the winner must be found among all contributions. */
