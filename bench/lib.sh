@@ -5,6 +5,10 @@
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 
+# The malloc settings of the gateway image (services/gateway/Dockerfile), for every node started
+# here: benchmarks measure what is shipped.
+GATEWAY_ENV=(MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=16384)
+
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 

@@ -81,7 +81,7 @@ node_urls=() servers=()
 for ((n = 1; n <= nodes; n++)); do
   port=$(free_port)
   log "starting node $n on port $port"
-  node "$REPO_DIR/services/gateway/dist/bin.js" --web.listen-address="127.0.0.1:$port" \
+  env "${GATEWAY_ENV[@]}" node "$REPO_DIR/services/gateway/dist/bin.js" --web.listen-address="127.0.0.1:$port" \
     --redis.url="redis://127.0.0.1:$redis_port" --web.node-metrics-address=127.0.0.1:0 \
     --log.level=warn ${gateway_args[@]+"${gateway_args[@]}"} >"$data_dir/cluster-node-$n.log" 2>&1 &
   node_pids+=($!)

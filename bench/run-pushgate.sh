@@ -56,7 +56,7 @@ trap 'exit 130' INT TERM
 port=${port:-$(free_port)}
 url="http://127.0.0.1:$port"
 log "starting Pushgate on port $port ${gateway_args[*]:-}"
-node "$bin" --web.listen-address="127.0.0.1:$port" ${gateway_args[@]+"${gateway_args[@]}"} \
+env "${GATEWAY_ENV[@]}" node "$bin" --web.listen-address="127.0.0.1:$port" ${gateway_args[@]+"${gateway_args[@]}"} \
   >"$data_dir/pushgate-run.log" 2>&1 &
 pid=$!
 wait_ready "$url" "$pid" 60

@@ -230,3 +230,24 @@ describe.each([
     expect(JSON.parse(last('ENTRYPOINT') ?? '[]')).toEqual(['node', `${service}/dist/bin.js`]);
   });
 });
+
+describe('services/gateway/Dockerfile malloc settings', () => {
+  const { stages } = parseDockerfile(
+    readFileSync(repoPath('services/gateway', 'Dockerfile'), 'utf8'),
+  );
+  const env = (stages[stages.length - 1]?.instructions ?? [])
+    .filter((i) => i.keyword === 'ENV')
+    .map((i) => i.args);
+
+  // A node holding a large store rebuilds ~32 KiB text blocks all the time; without these, glibc
+  // keeps the freed memory and RSS drifts ~70 MiB higher (docs/benchmarks.md, 4F).
+  it('limits glibc to 2 arenas and maps allocations from 16 KiB up on their own', () => {
+    expect(env).toContain('MALLOC_ARENA_MAX=2');
+    expect(env).toContain('MALLOC_MMAP_THRESHOLD_=16384');
+  });
+
+  it('is what the benchmark runners start nodes with', () => {
+    const lib = readFileSync(repoPath('bench', 'lib.sh'), 'utf8');
+    expect(lib).toContain('GATEWAY_ENV=(MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=16384)');
+  });
+});
