@@ -6,8 +6,8 @@ import { setFlagsFromString } from 'node:v8';
  * allocation burst is the cold load of a big store: at 50,000 groups it left the heap at ~420 MB
  * for ~150 MB of live objects, kept until the node idles. At 50 the same load leaves ~280 MB,
  * about 130 MB less RSS, at no measurable cost to pushes (docs/benchmarks.md, 4F). Set when the
- * process starts, so it applies to every collection; a flag given on the command line or in
- * NODE_OPTIONS wins.
+ * process starts, so it applies to every collection; the flag given on node's command line wins
+ * (Node refuses it in NODE_OPTIONS).
  */
 export const HEAP_GROWING_PERCENT = 50;
 
@@ -18,11 +18,9 @@ const GIVEN = /^--heap[-_]growing[-_]percent(=|$)/;
 /** Applies HEAP_FLAG unless the operator set the flag; returns whether it did. */
 export function tuneHeap(
   execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
   apply: (flags: string) => void = setFlagsFromString,
 ): boolean {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
-  if (given.some((arg) => GIVEN.test(arg))) return false;
+  if (execArgv.some((arg) => GIVEN.test(arg))) return false;
   apply(HEAP_FLAG);
   return true;
 }
