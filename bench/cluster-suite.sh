@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The issue-3 measurement run (docs/benchmarks.md section 4E): run it through bench/run-cluster.sh,
+# The issue-3 measurement run (docs/benchmarks.md sections 4E and 4F): run it through bench/run-cluster.sh,
 #   bench/run-cluster.sh --groups N -- 'bash bench/cluster-suite.sh N'
 # for N = 1000, 10000, 50000. Everything goes through nginx (BENCH_URL) except the scrape timing,
 # which the issue asks for "from one node" (the first node's own port). Results: .bench-results/cl/.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CPU time per push of every process of the cluster while wrk pushes through nginx (docs/benchmarks.md 4E):
+# CPU time per push of every process of the cluster while wrk pushes through nginx (docs/benchmarks.md 4E, 4F):
 #   bench/run-cluster.sh --groups 10000 -- "bash bench/cpu-per-push.sh 10000"
 # Reads utime+stime from /proc/<pid>/stat before and after a 20 s wrk run with 16 connections.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The upstream side of the issue-3 measurement run (docs/benchmarks.md section 4E), the same
+# The upstream side of the issue-3 measurement run (docs/benchmarks.md sections 4E and 4F), the same
 # workload as bench/cluster-suite.sh against upstream 1.5.1 with its consistency check on:
 #   bench/run-upstream.sh --groups N -- 'bash bench/upstream-suite.sh N'
 # Upstream needs seconds per push at 50,000 groups, so the request counts shrink as N grows.
